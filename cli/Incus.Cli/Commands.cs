@@ -1,0 +1,170 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace Incus.Cli;
+
+/// <summary>The command tree of <c>incus</c>.</summary>
+public static class Commands
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Command line client for Incus for .NET");
+        root.Subcommands.Add(Version());
+        root.Subcommands.Add(Info());
+        root.Subcommands.Add(Query());
+        root.Subcommands.Add(Config());
+        root.Subcommands.Add(Admin());
+        return root;
+    }
+
+    private static Option<string> FormatOption() => new Option<string>("--format", "-f")
+    {
+        Description = "Output format (yaml or json)",
+        DefaultValueFactory = _ => "yaml",
+    }.AcceptOnlyFromAmong(OutputFormat.Names);
+
+    private static Command Version()
+    {
+        var command = new Command("version", "Show the client and server versions");
+        command.SetAction(async (_, cancellationToken) =>
+        {
+            Console.WriteLine($"Client version: {ClientVersion.Describe(ClientVersion.Current)}");
+            string server;
+            try
+            {
+                using var client = new IncusClient(IncusClient.DefaultSocketPath());
+                var info = await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false);
+                server = ClientVersion.Describe(info.GetProperty("environment").GetProperty("server_version").GetString() ?? "unknown");
+            }
+            catch (CliException ex)
+            {
+                server = $"unreachable ({ex.Message})";
+            }
+            Console.WriteLine($"Server version: {server}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Info()
+    {
+        var format = FormatOption();
+        var command = new Command("info", "Show the server's information") { format };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            var info = await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false);
+            Console.Write(OutputFormat.Render(info, result.GetValue(format)!));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Query()
+    {
+        var path = new Argument<string>("path") { Description = "API path, such as /1.0" };
+        var method = new Option<string>("--request", "-X") { Description = "HTTP method", DefaultValueFactory = _ => "GET" };
+        var data = new Option<string?>("--data", "-d") { Description = "Request body (JSON)" };
+        var command = new Command("query", "Send a raw request to the API and print the metadata as JSON") { path, method, data };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            var metadata = await client.SendAsync(new HttpMethod(result.GetValue(method)!.ToUpperInvariant()), result.GetValue(path)!,
+                result.GetValue(data), cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(metadata.ValueKind == JsonValueKind.Undefined ? "" : OutputFormat.Render(metadata, "json"));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Config()
+    {
+        var command = new Command("config", "Manage the server's configuration");
+
+        var show = new Command("show", "Show the server configuration");
+        show.SetAction(async (_, cancellationToken) =>
+        {
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            var info = await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false);
+            Console.Write(OutputFormat.Render(JsonSerializer.SerializeToElement(new { config = info.GetProperty("config") }), "yaml"));
+            return 0;
+        });
+
+        var getKey = new Argument<string>("key");
+        var get = new Command("get", "Get a server configuration key") { getKey };
+        get.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            var info = await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(info.GetProperty("config").TryGetProperty(result.GetValue(getKey)!, out var value) ? value.GetString() : "");
+            return 0;
+        });
+
+        var setPairs = new Argument<string[]>("key=value") { Arity = ArgumentArity.OneOrMore, Description = "key=value pairs, or a key and a value" };
+        var set = new Command("set", "Set server configuration keys") { setPairs };
+        set.SetAction(async (result, cancellationToken) =>
+        {
+            var changes = ParsePairs(result.GetValue(setPairs)!);
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            await client.SendAsync(HttpMethod.Patch, "/1.0", JsonSerializer.Serialize(new { config = changes }), cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+
+        var unsetKey = new Argument<string>("key");
+        var unset = new Command("unset", "Unset a server configuration key") { unsetKey };
+        unset.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            var changes = new Dictionary<string, string> { [result.GetValue(unsetKey)!] = "" };
+            await client.SendAsync(HttpMethod.Patch, "/1.0", JsonSerializer.Serialize(new { config = changes }), cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+
+        command.Subcommands.Add(show);
+        command.Subcommands.Add(get);
+        command.Subcommands.Add(set);
+        command.Subcommands.Add(unset);
+        return command;
+    }
+
+    private static Command Admin()
+    {
+        var minimal = new Option<bool>("--minimal") { Description = "Apply the minimal default configuration" };
+        var preseed = new Option<bool>("--preseed") { Description = "Read a YAML preseed document from standard input" };
+        var init = new Command("init", "Configure the daemon") { minimal, preseed };
+        init.SetAction(async (result, cancellationToken) =>
+        {
+            bool isMinimal = result.GetValue(minimal), isPreseed = result.GetValue(preseed);
+            if (isMinimal == isPreseed)
+            {
+                throw new CliException("use exactly one of --minimal or --preseed (interactive setup is not available)");
+            }
+            var document = isPreseed ? Preseed.Parse(await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false)) : new Preseed();
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            await client.SendAsync(HttpMethod.Patch, "/1.0", document.ToServerPatch(), cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        var admin = new Command("admin", "Manage the daemon") { init };
+        return admin;
+    }
+
+    internal static Dictionary<string, string> ParsePairs(string[] arguments)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (arguments.Length == 2 && !arguments[0].Contains('='))
+        {
+            pairs[arguments[0]] = arguments[1];
+            return pairs;
+        }
+        foreach (string argument in arguments)
+        {
+            int equals = argument.IndexOf('=');
+            if (equals <= 0)
+            {
+                throw new CliException($"invalid argument \"{argument}\": expected key=value");
+            }
+            pairs[argument[..equals]] = argument[(equals + 1)..];
+        }
+        return pairs;
+    }
+}

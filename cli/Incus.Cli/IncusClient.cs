@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Incus.Api;
+
+namespace Incus.Cli;
+
+/// <summary>HTTP over the daemon's Unix socket, with errors a user can act on.</summary>
+public sealed class IncusClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public IncusClient(string socketPath)
+    {
+        SocketPath = socketPath;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch (SocketException ex)
+                {
+                    socket.Dispose();
+                    throw Explain(ex);
+                }
+            },
+        };
+        _http = new HttpClient(handler) { BaseAddress = new Uri("http://unix.socket") };
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Incus", ClientVersion.Current));
+    }
+
+    public string SocketPath { get; }
+
+    /// <summary>INCUS_SOCKET, else $INCUS_DIR/unix.socket, else the default.</summary>
+    public static string DefaultSocketPath()
+    {
+        if (Environment.GetEnvironmentVariable("INCUS_SOCKET") is { Length: > 0 } socket)
+        {
+            return socket;
+        }
+        string dir = Environment.GetEnvironmentVariable("INCUS_DIR") is { Length: > 0 } d ? d : "/var/lib/incus";
+        return Path.Combine(dir, "unix.socket");
+    }
+
+    public async Task<JsonElement> SendAsync(HttpMethod method, string path, string? body = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is CliException cli)
+        {
+            throw cli;
+        }
+        using (response)
+        {
+            string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            ResponseEnvelope? envelope;
+            try
+            {
+                envelope = JsonSerializer.Deserialize<ResponseEnvelope>(text, ApiJson.Options);
+            }
+            catch (JsonException)
+            {
+                throw new CliException($"the daemon answered {(int)response.StatusCode} with a body that is not an Incus response");
+            }
+            if (envelope is null)
+            {
+                throw new CliException($"the daemon answered {(int)response.StatusCode} with an empty body");
+            }
+            if (envelope.Type == "error")
+            {
+                throw new CliException(envelope.Error);
+            }
+            return envelope.Metadata ?? default;
+        }
+    }
+
+    public Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken = default) => SendAsync(HttpMethod.Get, path, null, cancellationToken);
+
+    private CliException Explain(SocketException ex) => ex.SocketErrorCode switch
+    {
+        _ when !File.Exists(SocketPath) =>
+            new CliException($"the Incus daemon doesn't appear to be running ({SocketPath} does not exist). Start it with: incusd"),
+        SocketError.AccessDenied => new CliException(
+            $"permission denied on {SocketPath}: your user may not use the Incus daemon. Add it to the incus-admin group " +
+            "(usermod -aG incus-admin $USER) and log in again."),
+        SocketError.AddressNotAvailable or SocketError.ConnectionRefused =>
+            new CliException($"the Incus daemon doesn't appear to be running (nothing answers on {SocketPath}). Start it with: incusd"),
+        _ => new CliException($"cannot connect to {SocketPath}: {ex.Message}"),
+    };
+
+    public void Dispose() => _http.Dispose();
+}

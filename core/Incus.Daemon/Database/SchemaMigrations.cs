@@ -1,0 +1,71 @@
+using Microsoft.Data.Sqlite;
+
+namespace Incus.Daemon.Database;
+
+/// <summary>
+/// Versioned schema changes. Each entry runs once, in order, in its own transaction together with
+/// the version bump, so a crash leaves the schema at a whole version. Append only: never edit a
+/// migration that has shipped.
+/// </summary>
+public static class SchemaMigrations
+{
+    public static readonly IReadOnlyList<string> Steps =
+    [
+        // 1: server configuration key/values.
+        """
+        CREATE TABLE config (
+            key   TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        );
+        """,
+    ];
+
+    public static int Apply(LocalDatabase database) => Apply(database, Steps);
+
+    public static int Apply(LocalDatabase database, IReadOnlyList<string> steps)
+    {
+        database.Transaction((connection, transaction) =>
+        {
+            Run(connection, transaction, "CREATE TABLE IF NOT EXISTS schema (version INTEGER NOT NULL, applied_at TEXT NOT NULL);");
+        });
+        int current = CurrentVersion(database);
+        if (current > steps.Count)
+        {
+            throw new InvalidOperationException(
+                $"the database schema is version {current}, newer than this daemon knows ({steps.Count}); refusing to downgrade");
+        }
+        for (int version = current + 1; version <= steps.Count; version++)
+        {
+            string sql = steps[version - 1];
+            int target = version;
+            database.Transaction((connection, transaction) =>
+            {
+                Run(connection, transaction, sql);
+                using var bump = connection.CreateCommand();
+                bump.Transaction = transaction;
+                bump.CommandText = "INSERT INTO schema (version, applied_at) VALUES ($v, $t);";
+                bump.Parameters.AddWithValue("$v", target);
+                bump.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToString("O"));
+                bump.ExecuteNonQuery();
+            });
+        }
+        return CurrentVersion(database);
+    }
+
+    private static int CurrentVersion(LocalDatabase database) =>
+        database.Transaction((connection, transaction) =>
+        {
+            using var query = connection.CreateCommand();
+            query.Transaction = transaction;
+            query.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema;";
+            return Convert.ToInt32(query.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        });
+
+    private static void Run(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

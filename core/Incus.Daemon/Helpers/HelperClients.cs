@@ -1,0 +1,18 @@
+using Incus.Platform;
+using Incus.Sdk.Helpers;
+using Serilog;
+
+namespace Incus.Daemon.Helpers;
+
+/// <summary>The core's connections to every root helper.</summary>
+public sealed class HelperClients(DaemonLayout layout, ILogger log) : IAsyncDisposable
+{
+    public HelperConnection<IHostHelper> Host { get; } = new("host", layout.HelperSocket("host"), log);
+    public HelperConnection<INetHelper> Net { get; } = new("net", layout.HelperSocket("net"), log);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync().ConfigureAwait(false);
+        await Net.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net.Sockets;
+using System.Text.Json.Serialization;
+using Serilog;
+using StreamJsonRpc;
+
+namespace Incus.Daemon.Helpers;
+
+/// <summary>
+/// The core's connection to one root helper. It connects on first use, and after the helper dies
+/// (the supervisor restarts it on the same socket) the next call connects again.
+/// </summary>
+public sealed class HelperConnection<T>(string helperName, string socketPath, ILogger log) : IAsyncDisposable
+    where T : class
+{
+    private static readonly TimeSpan ConnectPatience = TimeSpan.FromSeconds(5);
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private JsonRpc? _rpc;
+    private T? _proxy;
+
+    public async Task<TResult> CallAsync<TResult>(string operation, Func<T, Task<TResult>> call, CancellationToken cancellationToken = default)
+    {
+        var (rpc, proxy) = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await call(proxy).ConfigureAwait(false);
+        }
+        catch (ConnectionLostException ex)
+        {
+            Forget(rpc);
+            throw new HelperUnavailableException($"The {helperName} helper stopped during {operation}; it is being restarted, try again", ex);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            Forget(rpc);
+            throw new HelperUnavailableException($"The {helperName} helper connection closed during {operation}; try again", ex);
+        }
+        catch (RemoteInvocationException ex)
+        {
+            throw new HelperFailedException($"{helperName} helper: {ex.Message}", ex);
+        }
+    }
+
+    public Task CallAsync(string operation, Func<T, Task> call, CancellationToken cancellationToken = default) =>
+        CallAsync<bool>(operation, async proxy =>
+        {
+            await call(proxy).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private async Task<(JsonRpc, T)> ConnectAsync(CancellationToken cancellationToken)
+    {
+        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_rpc is { IsDisposed: false, Completion.IsCompleted: false } existing && _proxy is not null)
+            {
+                return (existing, _proxy);
+            }
+            var deadline = DateTime.UtcNow + ConnectPatience;
+            while (true)
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
+                    var stream = new NetworkStream(socket, ownsSocket: true);
+                    var formatter = new SystemTextJsonFormatter();
+                    formatter.JsonSerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+                    var rpc = new JsonRpc(new NewLineDelimitedMessageHandler(stream, stream, formatter));
+                    var proxy = rpc.Attach<T>();
+                    rpc.Disconnected += (_, e) => log.Debug("connection to the {Helper} helper ended: {Reason}", helperName, e.Description);
+                    rpc.StartListening();
+                    _rpc = rpc;
+                    _proxy = proxy;
+                    return (rpc, proxy);
+                }
+                catch (SocketException ex) when (DateTime.UtcNow < deadline)
+                {
+                    socket.Dispose();
+                    log.Debug("the {Helper} helper is not answering yet ({Error}); retrying", helperName, ex.SocketErrorCode);
+                    await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SocketException ex)
+                {
+                    socket.Dispose();
+                    throw new HelperUnavailableException($"The {helperName} helper is not reachable at {socketPath}: {ex.Message}", ex);
+                }
+            }
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
+    }
+
+    private void Forget(JsonRpc rpc)
+    {
+        if (ReferenceEquals(_rpc, rpc))
+        {
+            _rpc = null;
+            _proxy = null;
+        }
+        rpc.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _rpc?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,100 @@
+using Incus.Daemon;
+using Incus.Daemon.Api;
+using Incus.Daemon.Database;
+using Incus.Daemon.Events;
+using Incus.Daemon.Helpers;
+using Incus.Daemon.Operations;
+using Incus.Daemon.Plugins;
+using Incus.Daemon.Server;
+using Incus.Platform;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+
+CoreOptions options;
+try
+{
+    options = CoreOptions.Parse(args);
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine($"incus-core: {ex.Message}");
+    return 2;
+}
+
+var events = new EventHub();
+Log.Logger = new LoggerConfiguration()
+    .MinimumLevel.Is(options.Debug ? LogEventLevel.Debug : options.Verbose ? LogEventLevel.Information : LogEventLevel.Warning)
+    .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+    .WriteTo.Console(outputTemplate: "{Level:u3} {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: LogEventLevel.Verbose)
+    .WriteTo.Sink(new EventLogSink(events))
+    .CreateLogger();
+
+try
+{
+    var self = ProcessStatus.ReadSelf();
+    if (self.EffectiveUid == 0 || self.Effective != CapabilitySet.Empty)
+    {
+        Log.Fatal("the core must run unprivileged (uid {Uid}, capabilities {Caps}); start it through incusd", self.EffectiveUid, self.Effective);
+        return 1;
+    }
+
+    using var database = new LocalDatabase(options.Layout.Database);
+    var drivers = new DriverRegistry();
+    var plugins = new PluginHost(options.PluginDirectory, drivers, Log.Logger);
+    plugins.LoadAll();
+    await using var helpers = new HelperClients(options.Layout, Log.Logger);
+    var server = new ServerState(new ServerConfigStore(database), HostFacts.Read(), plugins, drivers);
+    var operations = new OperationManager(events);
+    await StartupHardening.ApplyAsync(helpers, server, Log.Logger);
+
+    var builder = WebApplication.CreateSlimBuilder();
+    builder.Logging.ClearProviders();
+    builder.Logging.AddSerilog(Log.Logger);
+    builder.WebHost.ConfigureKestrel(kestrel =>
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.ListenHandle((ulong)options.ListenFd, listen => listen.Use(next => connection =>
+        {
+            // Decide access once per connection from the kernel's view of the peer.
+            var socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
+            if (socket is not null)
+            {
+                connection.Items[PeerAccess.ItemKey] = PeerAccess.Decide(SocketPeer.Read(socket), options.SocketGroupId, options.SocketGroup);
+            }
+            return next(connection);
+        }));
+    });
+    var app = builder.Build();
+    app.UseMiddleware<AccessAndErrorMiddleware>(Log.Logger);
+    app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+    ApiRoutes.Map(app, server, operations, events, helpers);
+
+    // The supervisor holds our stdin; when it goes away, so do we.
+    var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+    _ = Task.Run(async () =>
+    {
+        while (await Console.In.ReadLineAsync() is not null)
+        {
+        }
+        lifetime.StopApplication();
+    });
+
+    Log.Information("core ready: pid {Pid}, schema version {Schema}", Environment.ProcessId, database.SchemaVersion);
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex)
+{
+    Log.Fatal(ex, "core failed: {Message}", ex.Message);
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}

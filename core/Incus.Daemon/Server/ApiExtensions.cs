@@ -1,0 +1,15 @@
+namespace Incus.Daemon.Server;
+
+/// <summary>
+/// The API extensions this daemon really implements, by their Incus names. Clients detect features
+/// only through this list, so a name is added in the same change that makes it work.
+/// </summary>
+public static class ApiExtensions
+{
+    public static readonly IReadOnlyList<string> Implemented =
+    [
+        "etag",   // ETag on GET /1.0 and If-Match on PUT/PATCH /1.0
+        "patch",  // PATCH /1.0
+        "api_os", // environment.os_name and os_version
+    ];
+}

@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Incus.Api;
+using Incus.Daemon.Database;
+using Incus.Daemon.Plugins;
+using Incus.Platform;
+using Incus.Sdk.Helpers;
+
+namespace Incus.Daemon.Server;
+
+/// <summary>
+/// What <c>GET /1.0</c> shows and what <c>PUT/PATCH /1.0</c> change. The environment part is built
+/// once per change, not per request.
+/// </summary>
+public sealed class ServerState(ServerConfigStore config, HostFacts host, PluginHost plugins, DriverRegistry drivers)
+{
+    private readonly Lock _gate = new();
+    private IReadOnlyList<HardeningStatus> _hardening = [];
+    private Dictionary<string, string>? _config;
+
+    public Dictionary<string, string> Config
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _config ??= config.GetAll();
+            }
+        }
+    }
+
+    public void RecordHardening(HostHardeningReport report)
+    {
+        lock (_gate)
+        {
+            _hardening = report.Paths.Select(p => new HardeningStatus { Path = p.Path, Outcome = p.Outcome, Mode = p.Mode, Detail = p.Detail }).ToArray();
+        }
+    }
+
+    public void RecordHardeningFailure(string reason)
+    {
+        lock (_gate)
+        {
+            _hardening = [new HardeningStatus { Path = "", Outcome = "failed", Detail = reason }];
+        }
+    }
+
+    /// <summary>Validates every key first, then writes all of them in one transaction, or none.</summary>
+    public string? ApplyConfig(IReadOnlyDictionary<string, string?> requested, bool replace)
+    {
+        var cleaned = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in requested)
+        {
+            string text = value ?? "";
+            // Removing a key that is set is always allowed; anything else must be a key we implement.
+            bool removingExisting = text.Length == 0 && Config.ContainsKey(key);
+            if (!removingExisting && ServerConfigKeys.Validate(key, text) is { } error)
+            {
+                return error;
+            }
+            cleaned[key] = text;
+        }
+        lock (_gate)
+        {
+            _config = replace
+                ? config.Replace(cleaned.Where(kv => kv.Value.Length > 0).ToDictionary())
+                : config.Patch(cleaned);
+        }
+        return null;
+    }
+
+    public ServerInfo Trusted(string userName)
+    {
+        IReadOnlyList<HardeningStatus> hardening;
+        lock (_gate)
+        {
+            hardening = _hardening;
+        }
+        string version = DaemonVersion.Current;
+        return new ServerInfo
+        {
+            Config = Config,
+            ApiExtensions = ApiExtensions.Implemented,
+            Auth = "trusted",
+            AuthMethods = ["tls"],
+            AuthUserName = userName,
+            AuthUserMethod = "unix",
+            Environment = new ServerEnvironment
+            {
+                Architectures = host.Architectures,
+                Firewall = string.Join(" | ", drivers.Firewalls.Keys),
+                Kernel = host.Kernel,
+                KernelArchitecture = host.KernelArchitecture,
+                KernelVersion = host.KernelVersion,
+                OsName = host.OsName,
+                OsVersion = host.OsVersion,
+                ServerName = host.Hostname,
+                ServerPid = Environment.ProcessId,
+                ServerVersion = version,
+                ServerLts = DaemonVersion.IsLts(version),
+                Storage = string.Join(" | ", drivers.Storage.Keys),
+                StorageVersion = string.Join(" | ", drivers.Storage.Values.Select(d => d.Version)),
+                StorageSupportedDrivers = drivers.Storage.Values.Select(d => new StorageDriverInfo { Name = d.Name, Version = d.Version }).ToArray(),
+                HostHardening = hardening,
+                Plugins = plugins.Statuses,
+            },
+        };
+    }
+
+    public static string ETag(object value) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(value, ApiJson.Options)));
+}

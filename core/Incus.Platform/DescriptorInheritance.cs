@@ -1,0 +1,28 @@
+using System.Runtime.InteropServices;
+
+namespace Incus.Platform;
+
+/// <summary>
+/// .NET opens every descriptor close-on-exec. Passing a listening socket to a child means clearing
+/// that flag for the duration of one spawn, then setting it again.
+/// </summary>
+public static class DescriptorInheritance
+{
+    private const int FGetFd = 1;
+    private const int FSetFd = 2;
+    private const int FdCloexec = 1;
+
+    public static void SetInheritable(int fd, bool inheritable)
+    {
+        int flags = NativeMethods.fcntl(fd, FGetFd, 0);
+        if (flags < 0)
+        {
+            throw new IOException($"fcntl(F_GETFD) on fd {fd} failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+        int wanted = inheritable ? flags & ~FdCloexec : flags | FdCloexec;
+        if (NativeMethods.fcntl(fd, FSetFd, wanted) < 0)
+        {
+            throw new IOException($"fcntl(F_SETFD) on fd {fd} failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+    }
+}

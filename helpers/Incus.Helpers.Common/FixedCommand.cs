@@ -1,0 +1,48 @@
+using System.Diagnostics;
+
+namespace Incus.Helpers;
+
+/// <summary>
+/// Runs a program at a fixed absolute path with an argv array built by the helper. There is no shell,
+/// the environment is cleared, and the caller never contributes a flag.
+/// </summary>
+public static class FixedCommand
+{
+    public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, string? standardInput = null, CancellationToken cancellationToken = default)
+    {
+        if (!Path.IsPathFullyQualified(program))
+        {
+            throw new ArgumentException($"program must be an absolute path: {program}");
+        }
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = standardInput is not null,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment.Clear();
+        start.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
+        start.Environment["LC_ALL"] = "C";
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput).ConfigureAwait(false);
+            process.StandardInput.Close();
+        }
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            string message = (await error.ConfigureAwait(false)).Trim();
+            throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', start.ArgumentList)} failed (exit {process.ExitCode}): {message}");
+        }
+        return await output.ConfigureAwait(false);
+    }
+}

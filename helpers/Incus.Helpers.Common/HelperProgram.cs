@@ -1,0 +1,57 @@
+using System.Net.Sockets;
+using Incus.Platform;
+
+namespace Incus.Helpers;
+
+/// <summary>The common start-up of every root helper: reduce capabilities, then serve.</summary>
+public static class HelperProgram
+{
+    public static async Task<int> RunAsync<TInterface>(
+        string helperName,
+        string[] args,
+        CapabilitySet capabilities,
+        Func<HelperOptions, CallContext, TInterface> createTarget)
+        where TInterface : class
+    {
+        HelperOptions options;
+        try
+        {
+            options = HelperOptions.Parse(args);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+        {
+            Console.Error.WriteLine($"incus-helper-{helperName}: {ex.Message}");
+            return 2;
+        }
+
+        // Before anything else: this process keeps only the capabilities it documents.
+        CapabilityReduction.EnsureOnly(capabilities);
+
+        void Log(string message) => Console.Error.WriteLine($"helper-{helperName}: {message}");
+        Log($"started pid={Environment.ProcessId} capabilities={ProcessStatus.ReadSelf().Effective}");
+
+        var callers = new AllowedCallers(options.CallerUid);
+        using var audit = new AuditLog(options.AuditLogPath, helperName);
+        using var listener = new Socket(new SafeSocketHandle((IntPtr)options.ListenFd, ownsHandle: true));
+        using var stop = new CancellationTokenSource();
+
+        // The supervisor holds our stdin. Its lines say which pid is the core; EOF means it is gone.
+        var control = Task.Run(async () =>
+        {
+            while (await Console.In.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                if (!callers.ApplyControlLine(line))
+                {
+                    Log($"ignoring unknown control line");
+                }
+            }
+            stop.Cancel();
+        });
+
+        var server = new HelperServer<TInterface>(helperName, listener, callers, audit,
+            context => createTarget(options, context), Log);
+        await server.RunAsync(stop.Token).ConfigureAwait(false);
+        Log("supervisor went away; exiting");
+        return 0;
+    }
+}

@@ -65,8 +65,8 @@ public static class RequestValidation
         {
             throw new HelperRequestException($"{field}: \"{Printable(value)}\" is not an address in CIDR form");
         }
-        int max = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128;
-        if (prefix > max || address.IsIPv4MappedToIPv6 || address.ScopeId != 0)
+        bool isIPv4 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
+        if (prefix > (isIPv4 ? 32 : 128) || (!isIPv4 && (address.IsIPv4MappedToIPv6 || address.ScopeId != 0)))
         {
             throw new HelperRequestException($"{field}: \"{Printable(value)}\" is not a valid address in CIDR form");
         }

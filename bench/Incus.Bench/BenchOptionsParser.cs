@@ -21,6 +21,9 @@ public static class BenchOptionsParser
           --json FILE          also write the figures as JSON
           -h, --help           show this text
 
+        Socket completions run inline on the runtime's epoll thread to keep the client cheap; set
+        DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 to use the thread pool instead.
+
         Exit status: 0 on success, 1 if a target answered anything but 200 or failed, 2 on bad usage.
         """;
 

@@ -16,6 +16,10 @@ public sealed class UnixHttpConnection : IDisposable
     // rather than grown into, because it means the peer is not the API we meant to measure.
     private const int ReceiveBufferSize = 64 * 1024;
 
+    // About two seconds of retrying before a full backlog is reported as a failure.
+    private const int MaxConnectAttempts = 200;
+    private static readonly TimeSpan ConnectRetryDelay = TimeSpan.FromMilliseconds(10);
+
     private readonly UnixDomainSocketEndPoint _endPoint;
     private readonly byte[] _request;
     private readonly byte[] _buffer = new byte[ReceiveBufferSize];
@@ -37,19 +41,30 @@ public sealed class UnixHttpConnection : IDisposable
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
         CloseSocket();
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            await socket.ConnectAsync(_endPoint, cancellationToken);
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(_endPoint, cancellationToken);
+                _socket = socket;
+                ConnectCount++;
+                return;
+            }
+            catch (SocketException ex) when (attempt < MaxConnectAttempts && IsListenBacklogFull(ex))
+            {
+                // Unlike TCP, a Unix socket does not queue the connect when the listener's backlog is full:
+                // it fails at once with EAGAIN. That is the server being briefly behind on accept (16
+                // connections opened at once, or reconnects after Connection: close), so wait and try again.
+                socket.Dispose();
+                await Task.Delay(ConnectRetryDelay, cancellationToken);
+            }
+            catch (Exception)
+            {
+                socket.Dispose();
+                throw;
+            }
         }
-        catch (Exception)
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        _socket = socket;
-        ConnectCount++;
     }
 
     /// <summary>
@@ -91,6 +106,9 @@ public sealed class UnixHttpConnection : IDisposable
     }
 
     public void Dispose() => CloseSocket();
+
+    private static bool IsListenBacklogFull(SocketException ex) =>
+        ex.SocketErrorCode is SocketError.WouldBlock or SocketError.TryAgain;
 
     private static bool IsDroppedIdleConnection(Exception ex) => ex switch
     {

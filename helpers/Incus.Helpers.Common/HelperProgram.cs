@@ -36,18 +36,27 @@ public static class HelperProgram
         using var stop = new CancellationTokenSource();
 
         // The supervisor holds our stdin. Its lines say which pid is the core; EOF means it is gone.
+        var firstCaller = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var control = Task.Run(async () =>
         {
             while (await Console.In.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
-                if (!callers.ApplyControlLine(line))
+                if (callers.ApplyControlLine(line))
                 {
-                    Log($"ignoring unknown control line");
+                    firstCaller.TrySetResult();
+                }
+                else
+                {
+                    Log("ignoring unknown control line");
                 }
             }
             stop.Cancel();
+            firstCaller.TrySetResult();
         });
 
+        // Until the supervisor has named the core nobody may call, so connections wait in the backlog
+        // instead of being refused during start-up.
+        await firstCaller.Task.ConfigureAwait(false);
         var server = new HelperServer<TInterface>(helperName, listener, callers, audit,
             context => createTarget(options, context), Log);
         await server.RunAsync(stop.Token).ConfigureAwait(false);

@@ -67,6 +67,7 @@ public sealed class HelperServer<TInterface>(
         var stream = new NetworkStream(connection, ownsSocket: true);
         var formatter = new SystemTextJsonFormatter();
         formatter.JsonSerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        formatter.JsonSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
         formatter.JsonSerializerOptions.MaxDepth = 16;
         var handler = new NewLineDelimitedMessageHandler(stream, new MessageSizeLimitStream(stream, MaxMessageBytes), formatter);
         using var rpc = new JsonRpc(handler)

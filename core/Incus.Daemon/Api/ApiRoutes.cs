@@ -53,8 +53,7 @@ public static class ApiRoutes
     private static async Task ReapplyHardeningAsync(HttpContext context, ServerState server, HelperClients helpers)
     {
         var report = await helpers.Host.CallAsync("ApplyHostHardening", host => host.ApplyHostHardeningAsync(context.RequestAborted), context.RequestAborted).ConfigureAwait(false);
-        server.RecordHardening(report);
-        await EnvelopeWriter.SyncAsync(context.Response, report).ConfigureAwait(false);
+        await EnvelopeWriter.SyncAsync(context.Response, server.RecordHardening(report)).ConfigureAwait(false);
     }
 
     private static async Task UpdateServerAsync(HttpContext context, ServerState server, EventHub events, bool replace)

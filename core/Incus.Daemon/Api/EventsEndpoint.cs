@@ -60,7 +60,8 @@ public static class EventsEndpoint
         {
             // Listener disconnected.
         }
-        if (socket.State == WebSocketState.Open)
+        // Answer the client's close frame too, so its CloseAsync completes the handshake.
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None).ConfigureAwait(false);
         }

@@ -66,6 +66,7 @@ public sealed class HelperConnection<T>(string helperName, string socketPath, IL
                     var stream = new NetworkStream(socket, ownsSocket: true);
                     var formatter = new SystemTextJsonFormatter();
                     formatter.JsonSerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        formatter.JsonSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
                     var rpc = new JsonRpc(new NewLineDelimitedMessageHandler(stream, stream, formatter));
                     var proxy = rpc.Attach<T>();
                     rpc.Disconnected += (_, e) => log.Debug("connection to the {Helper} helper ended: {Reason}", helperName, e.Description);

@@ -29,12 +29,15 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
         }
     }
 
-    public void RecordHardening(HostHardeningReport report)
+    /// <summary>Keeps the helper's report for <c>GET /1.0</c> and returns it in the API's shape.</summary>
+    public IReadOnlyList<HardeningStatus> RecordHardening(HostHardeningReport report)
     {
+        var statuses = report.Paths.Select(p => new HardeningStatus { Path = p.Path, Outcome = p.Outcome, Mode = p.Mode, Detail = p.Detail }).ToArray();
         lock (_gate)
         {
-            _hardening = report.Paths.Select(p => new HardeningStatus { Path = p.Path, Outcome = p.Outcome, Mode = p.Mode, Detail = p.Detail }).ToArray();
+            _hardening = statuses;
         }
+        return statuses;
     }
 
     public void RecordHardeningFailure(string reason)

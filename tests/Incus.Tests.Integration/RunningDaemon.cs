@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Sockets;
+using Incus.Platform;
+
+namespace Incus.Tests.Integration;
+
+/// <summary>
+/// A real incusd (supervisor, core, helpers) in its own fresh network namespace with a temporary
+/// INCUS_DIR. Disposing stops it and removes the namespace and the directory.
+/// </summary>
+public sealed class RunningDaemon : IAsyncDisposable
+{
+    private readonly Process _supervisor;
+    private readonly ConcurrentQueue<string> _log = new();
+
+    private RunningDaemon(string networkNamespace, string directory, Process supervisor)
+    {
+        Namespace = networkNamespace;
+        Directory = directory;
+        _supervisor = supervisor;
+        supervisor.ErrorDataReceived += (_, e) => Remember(e.Data);
+        supervisor.OutputDataReceived += (_, e) => Remember(e.Data);
+        supervisor.BeginErrorReadLine();
+        supervisor.BeginOutputReadLine();
+    }
+
+    public string Namespace { get; }
+    public string Directory { get; }
+    public string SocketPath => Path.Combine(Directory, "unix.socket");
+    public int SupervisorPid => _supervisor.Id;
+    public bool HasExited => _supervisor.HasExited;
+    public string RecentLog => string.Join('\n', _log);
+
+    public static async Task<RunningDaemon> StartAsync()
+    {
+        Stage.RequireRoot();
+        string name = $"incus-it-{Guid.NewGuid():N}"[..20];
+        (await Command.RunAsync("/bin/ip", "netns", "add", name)).EnsureSuccess("ip netns add");
+        string directory = System.IO.Directory.CreateTempSubdirectory("incus-it-").FullName;
+        var start = new ProcessStartInfo("/bin/ip")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { "netns", "exec", name, Stage.Incusd, "--dir", directory, "--verbose" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        var daemon = new RunningDaemon(name, directory, Process.Start(start)!);
+        try
+        {
+            await daemon.WaitForApiAsync(TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await daemon.DisposeAsync();
+            throw;
+        }
+        return daemon;
+    }
+
+    public async Task WaitForApiAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (_supervisor.HasExited)
+            {
+                throw new InvalidOperationException($"incusd exited with {_supervisor.ExitCode}:\n{RecentLog}");
+            }
+            try
+            {
+                var answer = await UnixHttp.GetAsync(SocketPath, "/1.0");
+                if (answer.Status == 200)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                // Not listening yet.
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"incusd did not answer within {timeout}:\n{RecentLog}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Direct children of the supervisor, by the program they run.</summary>
+    public int? ChildPid(string programName)
+    {
+        foreach (string entry in System.IO.Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out int pid))
+            {
+                continue;
+            }
+            try
+            {
+                if (ProcessStatus.Read(pid).ParentPid != SupervisorPid)
+                {
+                    continue;
+                }
+                string first = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0')[0];
+                if (Path.GetFileName(first) == programName)
+                {
+                    return pid;
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+        return null;
+    }
+
+    public int CorePid => ChildPid("incus-core") ?? throw new InvalidOperationException($"no core process:\n{RecentLog}");
+
+    public int HelperPid(string helper) => ChildPid($"incus-helper-{helper}") ?? throw new InvalidOperationException($"no {helper} helper:\n{RecentLog}");
+
+    /// <summary>Waits until the named child runs with a pid other than <paramref name="previous"/>.</summary>
+    public async Task<int> WaitForRestartAsync(string programName, int previous, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (ChildPid(programName) is int pid && pid != previous)
+            {
+                return pid;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{programName} was not restarted:\n{RecentLog}");
+    }
+
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        if (!_supervisor.HasExited)
+        {
+            ProcessSignals.Send(SupervisorPid, ProcessSignals.SigTerm);
+        }
+        using var cancel = new CancellationTokenSource(timeout);
+        await _supervisor.WaitForExitAsync(cancel.Token);
+        return _supervisor.ExitCode;
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        _log.Enqueue(line);
+        while (_log.Count > 200)
+        {
+            _log.TryDequeue(out _);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_supervisor.HasExited)
+        {
+            try
+            {
+                await StopAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (OperationCanceledException)
+            {
+                _supervisor.Kill(entireProcessTree: true);
+            }
+        }
+        _supervisor.Dispose();
+        await Command.RunAsync("/bin/ip", "netns", "delete", Namespace);
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}

@@ -63,6 +63,24 @@ public sealed class ServerStateTests : IDisposable
         Assert.Equal(Environment.ProcessId, info.Environment.ServerPid);
     }
 
+    [Fact]
+    public void CachedServerAnswerFollowsConfigAndHardeningChanges()
+    {
+        var (first, firstTag) = _state.TrustedAnswer("root");
+        Assert.Same(first, _state.TrustedAnswer("root").Envelope);
+        _state.ApplyConfig(new Dictionary<string, string?> { ["user.cached"] = "1" }, replace: false);
+        var (second, secondTag) = _state.TrustedAnswer("root");
+        Assert.NotEqual(firstTag, secondTag);
+        using (var parsed = System.Text.Json.JsonDocument.Parse(second))
+        {
+            Assert.Equal("1", parsed.RootElement.GetProperty("metadata").GetProperty("config").GetProperty("user.cached").GetString());
+        }
+        _state.RecordHardeningFailure("helper gone");
+        var third = _state.TrustedAnswer("root").Envelope;
+        Assert.Contains("helper gone", System.Text.Encoding.UTF8.GetString(third));
+        Assert.NotSame(third, _state.TrustedAnswer("other").Envelope);
+    }
+
     public void Dispose()
     {
         _database.Dispose();

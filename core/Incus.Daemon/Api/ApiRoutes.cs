@@ -22,8 +22,8 @@ public static class ApiRoutes
         app.MapGet("/1.0", (HttpContext context) =>
         {
             var access = (PeerAccess)context.Items[PeerAccess.ItemKey]!;
-            var info = server.Trusted(access.UserName);
-            return EnvelopeWriter.SyncAsync(context.Response, info, ServerState.ETag(new ServerPut { Config = info.Config! }));
+            var (envelope, etag) = server.TrustedAnswer(access.UserName);
+            return EnvelopeWriter.SyncBytesAsync(context.Response, envelope, etag);
         });
         app.MapPut("/1.0", (HttpContext context) => UpdateServerAsync(context, server, events, replace: true));
         app.MapPatch("/1.0", (HttpContext context) => UpdateServerAsync(context, server, events, replace: false));

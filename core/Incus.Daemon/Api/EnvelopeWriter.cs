@@ -9,13 +9,43 @@ public static class EnvelopeWriter
 {
     public static async Task SyncAsync<T>(HttpResponse response, T metadata, string? etag = null)
     {
+        StartSync(response, etag);
+        await using var writer = new Utf8JsonWriter(response.BodyWriter, ApiJson.WriterOptions);
+        WriteSync(writer, metadata);
+        await writer.FlushAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Serialises a whole sync envelope once, for answers that are cached between changes.</summary>
+    public static byte[] SerializeSync<T>(T metadata)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, ApiJson.WriterOptions))
+        {
+            WriteSync(writer, metadata);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Sends an envelope made by <see cref="SerializeSync{T}"/>.</summary>
+    public static Task SyncBytesAsync(HttpResponse response, byte[] envelope, string? etag = null)
+    {
+        StartSync(response, etag);
+        response.ContentLength = envelope.Length;
+        return response.Body.WriteAsync(envelope, 0, envelope.Length);
+    }
+
+    private static void StartSync(HttpResponse response, string? etag)
+    {
         response.StatusCode = 200;
         response.ContentType = "application/json";
         if (etag is not null)
         {
             response.Headers.ETag = $"\"{etag}\"";
         }
-        await using var writer = new Utf8JsonWriter(response.BodyWriter, ApiJson.WriterOptions);
+    }
+
+    private static void WriteSync<T>(Utf8JsonWriter writer, T metadata)
+    {
         writer.WriteStartObject();
         writer.WriteString("type", "sync");
         writer.WriteString("status", OperationStatus.Success.Name);
@@ -26,7 +56,6 @@ public static class EnvelopeWriter
         writer.WritePropertyName("metadata");
         JsonSerializer.Serialize(writer, metadata, ApiJson.Options);
         writer.WriteEndObject();
-        await writer.FlushAsync().ConfigureAwait(false);
     }
 
     public static async Task AsyncAsync(HttpResponse response, Operation operation)

@@ -17,6 +17,10 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
     private readonly Lock _gate = new();
     private IReadOnlyList<HardeningStatus> _hardening = [];
     private Dictionary<string, string>? _config;
+    // GET /1.0 is the most frequent request (every client command starts with it); its answer changes
+    // only with the config or the hardening report, so it is serialised once per change and user.
+    private readonly Dictionary<string, (byte[] Envelope, string ETag)> _trustedAnswers = new(StringComparer.Ordinal);
+    private long _version;
 
     public Dictionary<string, string> Config
     {
@@ -36,6 +40,7 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
         lock (_gate)
         {
             _hardening = statuses;
+            Invalidate();
         }
         return statuses;
     }
@@ -45,6 +50,7 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
         lock (_gate)
         {
             _hardening = [new HardeningStatus { Path = "", Outcome = "failed", Detail = reason }];
+            Invalidate();
         }
     }
 
@@ -65,11 +71,44 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
         }
         lock (_gate)
         {
+            Invalidate();
             _config = replace
                 ? config.Replace(cleaned.Where(kv => kv.Value.Length > 0).ToDictionary())
                 : config.Patch(cleaned);
         }
         return null;
+    }
+
+    /// <summary>The whole <c>GET /1.0</c> sync envelope for a trusted user, and its ETag.</summary>
+    public (byte[] Envelope, string ETag) TrustedAnswer(string userName)
+    {
+        long version;
+        lock (_gate)
+        {
+            if (_trustedAnswers.TryGetValue(userName, out var cached))
+            {
+                return cached;
+            }
+            version = _version;
+        }
+        var info = Trusted(userName);
+        var answer = (Api.EnvelopeWriter.SerializeSync(info), ETag(new ServerPut { Config = info.Config! }));
+        lock (_gate)
+        {
+            // A change may have landed while serialising; cache only what is still current.
+            if (version == _version)
+            {
+                _trustedAnswers[userName] = answer;
+            }
+        }
+        return answer;
+    }
+
+    /// <summary>Drops cached answers; called under the lock on every change they depend on.</summary>
+    private void Invalidate()
+    {
+        _version++;
+        _trustedAnswers.Clear();
     }
 
     public ServerInfo Trusted(string userName)

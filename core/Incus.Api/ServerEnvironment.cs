@@ -26,7 +26,6 @@ public sealed class ServerEnvironment
     [JsonPropertyName("server_name")] public string ServerName { get; init; } = "";
     [JsonPropertyName("server_pid")] public int ServerPid { get; init; }
     [JsonPropertyName("server_version")] public string ServerVersion { get; init; } = "";
-    [JsonPropertyName("server_lts")] public bool ServerLts { get; init; }
     [JsonPropertyName("storage")] public string Storage { get; init; } = "";
     [JsonPropertyName("storage_version")] public string StorageVersion { get; init; } = "";
     [JsonPropertyName("storage_supported_drivers")] public IReadOnlyList<StorageDriverInfo> StorageSupportedDrivers { get; init; } = [];

@@ -59,6 +59,26 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task TheSocketGroupFollowsGroupOption()
+    {
+        await TestUsers.EnsureAsync();
+        const string Group = "incus-it-operators";
+        if (Incus.Platform.UnixAccounts.FindGroup(Group) is null)
+        {
+            (await Command.RunAsync("/usr/sbin/groupadd", "--system", Group)).EnsureSuccess("groupadd");
+        }
+        await using var daemon = await RunningDaemon.StartAsync("--group", Group);
+        var owner = (await Command.RunAsync("/usr/bin/stat", "-c", "%U:%G", daemon.SocketPath)).EnsureSuccess("stat");
+        Assert.Equal($"root:{Group}", owner.Output.Trim());
+
+        // Membership of incus-admin means nothing to this daemon, even through a loosened socket.
+        File.SetUnixFileMode(daemon.SocketPath, (UnixFileMode)0b110_110_110);
+        var member = await Command.RunAsUserAsync(TestUsers.Member, "/usr/bin/curl",
+            ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", daemon.SocketPath, "http://unix.socket/1.0"]);
+        Assert.Equal("403", member.Output.Trim());
+    }
+
+    [Fact]
     public async Task ASecondDaemonOnTheSameDirectoryRefusesToStart()
     {
         await using var daemon = await RunningDaemon.StartAsync();

@@ -32,7 +32,7 @@ public sealed class RunningDaemon : IAsyncDisposable
     public bool HasExited => _supervisor.HasExited;
     public string RecentLog => string.Join('\n', _log);
 
-    public static async Task<RunningDaemon> StartAsync()
+    public static async Task<RunningDaemon> StartAsync(params string[] extraArguments)
     {
         Stage.RequireRoot();
         string name = $"incus-it-{Guid.NewGuid():N}"[..20];
@@ -45,7 +45,7 @@ public sealed class RunningDaemon : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { "netns", "exec", name, Stage.Incusd, "--dir", directory, "--verbose" })
+        foreach (string argument in new[] { "netns", "exec", name, Stage.Incusd, "--dir", directory, "--verbose" }.Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);
         }

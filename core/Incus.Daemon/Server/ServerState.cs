@@ -139,7 +139,6 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
                 ServerName = host.Hostname,
                 ServerPid = Environment.ProcessId,
                 ServerVersion = version,
-                ServerLts = DaemonVersion.IsLts(version),
                 Storage = string.Join(" | ", drivers.Storage.Keys),
                 StorageVersion = string.Join(" | ", drivers.Storage.Values.Select(d => d.Version)),
                 StorageSupportedDrivers = drivers.Storage.Values.Select(d => new StorageDriverInfo { Name = d.Name, Version = d.Version }).ToArray(),

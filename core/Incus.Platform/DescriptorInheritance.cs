@@ -12,6 +12,28 @@ public static class DescriptorInheritance
     private const int FSetFd = 2;
     private const int FdCloexec = 1;
 
+    private static readonly Lock SpawnGate = new();
+
+    /// <summary>
+    /// Starts a process that inherits <paramref name="fd"/> under its own number. Spawns through here are
+    /// serialised, so no other child started this way picks the descriptor up by accident.
+    /// </summary>
+    public static System.Diagnostics.Process StartWithDescriptor(System.Diagnostics.ProcessStartInfo start, int fd)
+    {
+        lock (SpawnGate)
+        {
+            SetInheritable(fd, true);
+            try
+            {
+                return System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
+            }
+            finally
+            {
+                SetInheritable(fd, false);
+            }
+        }
+    }
+
     public static void SetInheritable(int fd, bool inheritable)
     {
         int flags = NativeMethods.fcntl(fd, FGetFd, 0);

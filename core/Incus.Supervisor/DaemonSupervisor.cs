@@ -14,7 +14,6 @@ public sealed class DaemonSupervisor(SupervisorOptions options, ILogger log) : I
 {
     private static readonly string[] HelperNames = ["host", "net"];
     private const string Setpriv = "/usr/bin/setpriv";
-    private readonly Lock _spawnGate = new();
     private readonly List<Socket> _listeners = new();
     private readonly List<SupervisedChild> _helpers = new();
     private SupervisedChild? _core;
@@ -44,11 +43,11 @@ public sealed class DaemonSupervisor(SupervisorOptions options, ILogger log) : I
         foreach (string helper in HelperNames)
         {
             var listener = Listen(layout.HelperSocket(helper), UnixFileMode.UserRead | UnixFileMode.UserWrite, coreUser.Uid, coreUser.Gid);
-            var child = new SupervisedChild(HelperSpec(helper, listener, coreUser.Uid), log, _spawnGate);
+            var child = new SupervisedChild(HelperSpec(helper, listener, coreUser.Uid), log);
             child.Started += (_, _) => TellHelperAboutCore(child);
             _helpers.Add(child);
         }
-        _core = new SupervisedChild(CoreSpec(apiListener, socketGid), log, _spawnGate);
+        _core = new SupervisedChild(CoreSpec(apiListener, socketGid), log);
         _core.Started += (_, pid) => CoreStarted(pid);
         _core.Exited += (_, pid) => CoreExited(pid);
 

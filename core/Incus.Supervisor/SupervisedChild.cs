@@ -9,7 +9,7 @@ namespace Incus.Supervisor;
 /// tells the child to exit, and helpers read their allowed callers from it); its stderr is relayed
 /// into the daemon log.
 /// </summary>
-public sealed class SupervisedChild(ChildSpec spec, ILogger log, Lock spawnGate) : IDisposable
+public sealed class SupervisedChild(ChildSpec spec, ILogger log) : IDisposable
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private Process? _process;
@@ -48,20 +48,7 @@ public sealed class SupervisedChild(ChildSpec spec, ILogger log, Lock spawnGate)
             start.ArgumentList.Add(argument);
         }
 
-        Process process;
-        // The listening descriptor is inheritable only while this one child is being spawned.
-        lock (spawnGate)
-        {
-            DescriptorInheritance.SetInheritable(spec.InheritedFd, true);
-            try
-            {
-                process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {spec.Program}");
-            }
-            finally
-            {
-                DescriptorInheritance.SetInheritable(spec.InheritedFd, false);
-            }
-        }
+        var process = DescriptorInheritance.StartWithDescriptor(start, spec.InheritedFd);
         var childLog = log.ForContext("Component", spec.Name);
         process.ErrorDataReceived += (_, e) =>
         {

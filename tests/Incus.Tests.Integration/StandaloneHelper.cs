@@ -47,16 +47,7 @@ public sealed class StandaloneHelper : IAsyncDisposable
         {
             start.ArgumentList.Add(argument);
         }
-        Process process;
-        DescriptorInheritance.SetInheritable(fd, true);
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        finally
-        {
-            DescriptorInheritance.SetInheritable(fd, false);
-        }
+        var process = DescriptorInheritance.StartWithDescriptor(start, fd);
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         // The helper serves only the pids its parent announces; here the parent is this test process.

@@ -14,6 +14,7 @@ public static class Commands
         root.Subcommands.Add(Query());
         root.Subcommands.Add(Config());
         root.Subcommands.Add(Admin());
+        root.Subcommands.Add(StorageCommands.Build());
         return root;
     }
 
@@ -139,9 +140,11 @@ public static class Commands
             {
                 throw new CliException("use exactly one of --minimal or --preseed (interactive setup is not available)");
             }
-            var document = isPreseed ? Preseed.Parse(await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false)) : new Preseed();
+            var document = isPreseed
+                ? Preseed.Parse(await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+                : Preseed.Minimal();
             using var client = new IncusClient(IncusClient.DefaultSocketPath());
-            await client.SendAsync(HttpMethod.Patch, "/1.0", document.ToServerPatch(), cancellationToken).ConfigureAwait(false);
+            await document.ApplyAsync(client, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         var admin = new Command("admin", "Manage the daemon") { init };

@@ -89,6 +89,18 @@ public sealed class IncusClient : IDisposable
         }
     }
 
+    /// <summary>True when GET answers 200, false on 404; other answers are errors.</summary>
+    public async Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync(path, cancellationToken).ConfigureAwait(false);
+        return response.StatusCode switch
+        {
+            HttpStatusCode.OK => true,
+            HttpStatusCode.NotFound => false,
+            var other => throw new CliException($"GET {path} answered {(int)other}"),
+        };
+    }
+
     public Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken = default) => SendAsync(HttpMethod.Get, path, null, cancellationToken);
 
     private CliException Explain(SocketException ex) => ex.SocketErrorCode switch

@@ -5,13 +5,24 @@ namespace Incus.Cli;
 
 /// <summary>
 /// The <c>incus admin init --preseed</c> document. Every section is checked before anything is
-/// applied, so a preseed either applies whole or not at all.
+/// applied, and a failure part-way is undone, so a preseed applies whole or not at all.
 /// </summary>
 public sealed class Preseed
 {
     private static readonly HashSet<string> KnownSections = ["config", "networks", "storage_pools", "profiles", "projects", "cluster"];
+    private static readonly HashSet<string> PoolFields = ["name", "driver", "description", "config"];
 
     public Dictionary<string, string> Config { get; } = new(StringComparer.Ordinal);
+
+    public List<PreseedPool> StoragePools { get; } = new();
+
+    /// <summary>What <c>--minimal</c> applies: a <c>default</c> pool on the dir driver.</summary>
+    public static Preseed Minimal()
+    {
+        var preseed = new Preseed();
+        preseed.StoragePools.Add(new PreseedPool("default", "dir", "", new Dictionary<string, string>()));
+        return preseed;
+    }
 
     public static Preseed Parse(string yaml)
     {
@@ -40,24 +51,109 @@ public sealed class Preseed
             {
                 throw new CliException($"invalid preseed: unknown section \"{key}\"");
             }
-            if (key == "config")
+            switch (key)
             {
-                if (value is not Dictionary<object, object?> config)
-                {
-                    throw new CliException("invalid preseed: config must be a mapping of keys to values");
-                }
-                foreach (var (configKey, configValue) in config)
-                {
-                    preseed.Config[configKey?.ToString() ?? ""] = configValue?.ToString() ?? "";
-                }
-            }
-            else if (value is not null && !(value is List<object?> { Count: 0 }))
-            {
-                throw new CliException($"the preseed section \"{key}\" is not supported by this daemon yet; nothing was applied");
+                case "config":
+                    foreach (var (configKey, configValue) in Mapping(value, "config"))
+                    {
+                        preseed.Config[configKey] = configValue;
+                    }
+                    break;
+                case "storage_pools":
+                    foreach (object? entry in List(value, "storage_pools"))
+                    {
+                        preseed.StoragePools.Add(Pool(entry));
+                    }
+                    break;
+                default:
+                    if (value is not null && !(value is List<object?> { Count: 0 }))
+                    {
+                        throw new CliException($"the preseed section \"{key}\" is not supported by this daemon yet; nothing was applied");
+                    }
+                    break;
             }
         }
         return preseed;
     }
 
     public string ToServerPatch() => JsonSerializer.Serialize(new { config = Config });
+
+    /// <summary>Applies the server config, then the pools; undoes what it did if a later step fails.</summary>
+    public async Task ApplyAsync(IncusClient client, CancellationToken cancellationToken)
+    {
+        var before = await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false);
+        var previousConfig = before.GetProperty("config").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
+        var createdPools = new List<string>();
+        try
+        {
+            if (Config.Count > 0)
+            {
+                await client.SendAsync(HttpMethod.Patch, "/1.0", ToServerPatch(), cancellationToken).ConfigureAwait(false);
+            }
+            foreach (var pool in StoragePools)
+            {
+                if (await client.ExistsAsync($"/1.0/storage-pools/{Uri.EscapeDataString(pool.Name)}", cancellationToken).ConfigureAwait(false))
+                {
+                    await client.SendAsync(HttpMethod.Put, $"/1.0/storage-pools/{Uri.EscapeDataString(pool.Name)}",
+                        JsonSerializer.Serialize(new { description = pool.Description, config = pool.Config }), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                await client.SendAsync(HttpMethod.Post, "/1.0/storage-pools",
+                    JsonSerializer.Serialize(new { name = pool.Name, driver = pool.Driver, description = pool.Description, config = pool.Config }),
+                    cancellationToken).ConfigureAwait(false);
+                createdPools.Add(pool.Name);
+            }
+        }
+        catch (CliException)
+        {
+            foreach (string pool in Enumerable.Reverse(createdPools))
+            {
+                await client.SendAsync(HttpMethod.Delete, $"/1.0/storage-pools/{Uri.EscapeDataString(pool)}", null, CancellationToken.None).ConfigureAwait(false);
+            }
+            if (Config.Count > 0)
+            {
+                await client.SendAsync(HttpMethod.Put, "/1.0", JsonSerializer.Serialize(new { config = previousConfig }), CancellationToken.None).ConfigureAwait(false);
+            }
+            throw;
+        }
+    }
+
+    private static PreseedPool Pool(object? entry)
+    {
+        var fields = entry as Dictionary<object, object?> ?? throw new CliException("invalid preseed: each storage pool must be a mapping");
+        foreach (object key in fields.Keys)
+        {
+            if (!PoolFields.Contains(key.ToString() ?? ""))
+            {
+                throw new CliException($"invalid preseed: unknown storage pool field \"{key}\"");
+            }
+        }
+        string Field(string name) => fields.TryGetValue(name, out var value) ? value?.ToString() ?? "" : "";
+        if (Field("name").Length == 0 || Field("driver").Length == 0)
+        {
+            throw new CliException("invalid preseed: each storage pool needs a name and a driver");
+        }
+        var config = fields.TryGetValue("config", out var rawConfig) ? Mapping(rawConfig, $"storage pool {Field("name")} config") : new Dictionary<string, string>();
+        return new PreseedPool(Field("name"), Field("driver"), Field("description"), config);
+    }
+
+    private static Dictionary<string, string> Mapping(object? value, string what)
+    {
+        if (value is null)
+        {
+            return new Dictionary<string, string>();
+        }
+        if (value is not Dictionary<object, object?> mapping)
+        {
+            throw new CliException($"invalid preseed: {what} must be a mapping of keys to values");
+        }
+        return mapping.ToDictionary(kv => kv.Key?.ToString() ?? "", kv => kv.Value?.ToString() ?? "", StringComparer.Ordinal);
+    }
+
+    private static List<object?> List(object? value, string what) => value switch
+    {
+        null => [],
+        List<object?> list => list,
+        _ => throw new CliException($"invalid preseed: {what} must be a list"),
+    };
 }

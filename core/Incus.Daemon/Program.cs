@@ -6,6 +6,7 @@ using Incus.Daemon.Helpers;
 using Incus.Daemon.Operations;
 using Incus.Daemon.Plugins;
 using Incus.Daemon.Server;
+using Incus.Daemon.Storage;
 using Incus.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections.Features;
@@ -51,6 +52,7 @@ try
     await using var helpers = new HelperClients(options.Layout, Log.Logger);
     var server = new ServerState(new ServerConfigStore(database), HostFacts.Read(), plugins, drivers);
     var operations = new OperationManager(events);
+    var storagePools = new StoragePoolService(new StoragePoolStore(database), drivers, new StorageHelperClient(helpers.Instance), events, Log.Logger);
     await StartupHardening.ApplyAsync(helpers, server, Log.Logger);
 
     var builder = WebApplication.CreateSlimBuilder();
@@ -74,6 +76,7 @@ try
     app.UseMiddleware<AccessAndErrorMiddleware>(Log.Logger);
     app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
     ApiRoutes.Map(app, server, operations, events, helpers);
+    StoragePoolRoutes.Map(app, storagePools);
 
     // The supervisor holds our stdin; when it goes away, so do we.
     var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

@@ -77,7 +77,6 @@ public sealed class HelperServer<TInterface>(
         var context = new CallContext(peer, audit);
         rpc.AddLocalRpcTarget<TInterface>(createTarget(context), new JsonRpcTargetOptions
         {
-            UseSingleObjectParameterDeserialization = true,
             AllowNonPublicInvocation = false,
             NotifyClientOfEvents = false,
         });

@@ -155,5 +155,8 @@ public sealed class ApiTests(DaemonFixture fixture)
         var config = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0")).Metadata.GetProperty("config");
         Assert.Equal("yes", config.GetProperty("user.preseeded").GetString());
         Assert.False(config.TryGetProperty("user.second", out _));
+        // --minimal gives the daemon its default dir pool, and running it twice changes nothing.
+        Assert.Equal("dir", (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/storage-pools/default")).Metadata.GetProperty("driver").GetString());
+        (await Command.RunAsync(Stage.Cli, ["admin", "init", "--minimal"], environment)).EnsureSuccess("admin init --minimal again");
     }
 }

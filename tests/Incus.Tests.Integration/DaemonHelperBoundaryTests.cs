@@ -9,6 +9,7 @@ public sealed class DaemonHelperBoundaryTests(DaemonFixture fixture)
     [Theory]
     [InlineData("host")]
     [InlineData("net")]
+    [InlineData("instance")]
     public async Task ARootProcessThatIsNotTheCoreIsRefused(string helper)
     {
         string socket = Path.Combine(Daemon.Directory, "run", $"helper-{helper}.socket");

@@ -45,7 +45,7 @@ public sealed class HelperAbuseTests
         const string Owned = "itbr1";
         using (var setup = await helper.ConnectAsync())
         {
-            var owned = await setup.ExchangeAsync(HelperLineClient.Request(1, "CreateBridgeAsync", new Dictionary<string, object?> { ["name"] = Owned }));
+            var owned = await setup.ExchangeAsync(HelperLineClient.Call(1, "CreateBridgeAsync", new Dictionary<string, object?> { ["name"] = Owned }));
             Assert.False(owned!.Value.TryGetProperty("error", out var setupError), setupError.ToString());
         }
         string sysctlsBefore = await SysctlsOf(helper, Owned);
@@ -65,15 +65,15 @@ public sealed class HelperAbuseTests
 
         // And the helper still does its job for a valid request.
         using var client = await helper.ConnectAsync();
-        var created = await client.ExchangeAsync(HelperLineClient.Request(1, "CreateBridgeAsync",
+        var created = await client.ExchangeAsync(HelperLineClient.Call(1, "CreateBridgeAsync",
             new Dictionary<string, object?> { ["name"] = "itbr0", ["mtu"] = 1500, ["hwAddr"] = "00:16:3e:00:00:01" }));
         Assert.False(created!.Value.TryGetProperty("error", out var createError), createError.ToString());
         var shown = (await Command.RunAsync("/bin/ip", "-netns", helper.Namespace, "link", "show", "itbr0")).EnsureSuccess("ip link show");
         Assert.Contains("00:16:3e:00:00:01", shown.Output);
-        var sysctl = await client.ExchangeAsync(HelperLineClient.Request(2, "SetInterfaceSysctlAsync",
+        var sysctl = await client.ExchangeAsync(HelperLineClient.Call(2, "SetInterfaceSysctlAsync",
             new Dictionary<string, object?> { ["interface"] = "itbr0", ["family"] = "ipv6", ["key"] = "accept_ra", ["value"] = "0" }));
         Assert.False(sysctl!.Value.TryGetProperty("error", out var sysctlError), sysctlError.ToString());
-        var deleted = await client.ExchangeAsync(HelperLineClient.Request(3, "DeleteLinkAsync", new Dictionary<string, object?> { ["name"] = "itbr0" }));
+        var deleted = await client.ExchangeAsync(HelperLineClient.Call(3, "DeleteLinkAsync", new Dictionary<string, object?> { ["name"] = "itbr0" }));
         Assert.False(deleted!.Value.TryGetProperty("error", out var deleteError), deleteError.ToString());
 
         string audit = await File.ReadAllTextAsync(helper.AuditLog);
@@ -91,7 +91,7 @@ public sealed class HelperAbuseTests
         Assert.Equal(requests.Count, await SendAllAndCountRefusals(helper, requests));
 
         using var client = await helper.ConnectAsync();
-        var applied = await client.ExchangeAsync(HelperLineClient.Request(1, "ApplyHostHardeningAsync", null));
+        var applied = await client.ExchangeAsync(HelperLineClient.Call(1, "ApplyHostHardeningAsync", null));
         Assert.True(applied!.Value.TryGetProperty("result", out var result), applied.Value.ToString());
         Assert.Equal(3, result.GetProperty("paths").GetArrayLength());
     }
@@ -103,9 +103,60 @@ public sealed class HelperAbuseTests
         return values.EnsureSuccess("read sysctls").Output;
     }
 
+    [Fact]
+    public async Task TheInstanceHelperRefusesAThousandHostileRequestsAndKeepsWorking()
+    {
+        await using var helper = await StandaloneHelper.StartAsync("instance");
+        var requests = HostileRequests.ForInstanceHelper(RequestsPerHelper);
+        Assert.True(requests.Count >= RequestsPerHelper);
+        Assert.Equal(requests.Count, await SendAllAndCountRefusals(helper, requests));
+
+        // Nothing was created anywhere: not under the storage root, not beside it.
+        string storage = Path.Combine(helper.Directory, "storage-pools");
+        Assert.Empty(Directory.Exists(storage) ? Directory.GetFileSystemEntries(storage) : []);
+        Assert.Equal(["helper.socket", "logs", "storage-pools"], Directory.GetFileSystemEntries(helper.Directory).Select(p => Path.GetFileName(p)!).Order().ToArray());
+
+        using var client = await helper.ConnectAsync();
+        var created = await client.ExchangeAsync(HelperLineClient.Call(1, "CreateDirPoolAsync", new Dictionary<string, object?> { ["name"] = "good" }));
+        Assert.False(created!.Value.TryGetProperty("error", out var error), error.ToString());
+        Assert.True(Directory.Exists(Path.Combine(storage, "good", "containers")));
+        var deleted = await client.ExchangeAsync(HelperLineClient.Call(2, "DeleteDirPoolAsync", new Dictionary<string, object?> { ["name"] = "good" }));
+        Assert.False(deleted!.Value.TryGetProperty("error", out var deleteError), deleteError.ToString());
+        Assert.False(Directory.Exists(Path.Combine(storage, "good")));
+    }
+
+    [Fact]
+    public async Task TheInstanceHelperDoesNotFollowSymlinkedPools()
+    {
+        await using var helper = await StandaloneHelper.StartAsync("instance");
+        string target = Directory.CreateTempSubdirectory("incus-it-victim-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(target, "containers"));
+            Directory.CreateDirectory(Path.Combine(target, "images"));
+            string storage = Directory.CreateDirectory(Path.Combine(helper.Directory, "storage-pools")).FullName;
+            File.CreateSymbolicLink(Path.Combine(storage, "victim"), target);
+
+            using var client = await helper.ConnectAsync();
+            var delete = await client.ExchangeAsync(HelperLineClient.Call(1, "DeleteDirPoolAsync", new Dictionary<string, object?> { ["name"] = "victim" }));
+            Assert.Contains("symlink", delete!.Value.GetProperty("error").GetProperty("message").GetString());
+            var create = await client.ExchangeAsync(HelperLineClient.Call(2, "CreateDirPoolAsync", new Dictionary<string, object?> { ["name"] = "victim" }));
+            Assert.True(create!.Value.TryGetProperty("error", out _));
+            Assert.True(Directory.Exists(Path.Combine(target, "containers")));
+            Assert.True(Directory.Exists(Path.Combine(target, "images")));
+            var listed = await client.ExchangeAsync(HelperLineClient.Call(3, "ListDirPoolsAsync", null));
+            Assert.Equal(0, listed!.Value.GetProperty("result").GetArrayLength());
+        }
+        finally
+        {
+            Directory.Delete(target, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("net")]
     [InlineData("host")]
+    [InlineData("instance")]
     public async Task OversizeAndMalformedMessagesEndOnlyThatConnection(string name)
     {
         await using var helper = await StandaloneHelper.StartAsync(name);
@@ -136,7 +187,7 @@ public sealed class HelperAbuseTests
         await TestUsers.EnsureAsync();
         string script = "import socket,sys\n" +
                         "s=socket.socket(socket.AF_UNIX);s.connect(sys.argv[1])\n" +
-                        "s.sendall(b'{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"DeleteLinkAsync\",\"params\":{\"name\":\"lo\"}}\\n')\n" +
+                        "s.sendall(b'{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"DeleteLinkAsync\",\"params\":[{\"name\":\"lo\"}]}\\n')\n" +
                         "print(s.makefile().readline().strip())\n";
 
         var otherUid = await Command.RunAsUserAsync(TestUsers.Outsider, "/usr/bin/python3", ["-c", script, helper.SocketPath]);

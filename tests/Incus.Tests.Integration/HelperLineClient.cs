@@ -66,6 +66,10 @@ public sealed class HelperLineClient : IDisposable
         return answer is null ? null : JsonDocument.Parse(answer).RootElement.Clone();
     }
 
+    /// <summary>A request the way the core's typed client sends it: the one DTO argument, positionally.</summary>
+    public static string Call(int id, string method, object? argument) => Request(id, method, argument is null ? Array.Empty<object?>() : new[] { argument });
+
+    /// <summary>A request with exactly the given <c>params</c> value, whatever its shape.</summary>
     public static string Request(int id, string method, object? parameters) =>
         JsonSerializer.Serialize(new Dictionary<string, object?> { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method, ["params"] = parameters });
 

@@ -35,6 +35,8 @@ public static class HostileRequests
         ("ipv4", "forwarding", "1 2"), ("ipv4", "forwarding", ""), ("ipv6", "disable_ipv6", "1\0"),
     ];
 
+    private static object?[] Positional(object? argument) => [argument];
+
     private static Dictionary<string, object?> Members(params (string Name, object? Value)[] members) =>
         members.ToDictionary(m => m.Name, m => m.Value);
 
@@ -45,8 +47,8 @@ public static class HostileRequests
     public static List<HostileRequest> ForNetHelper(int minimum, string ownedLink)
     {
         var requests = new List<HostileRequest>();
-        void Checked(string method, Dictionary<string, object?> parameters) => requests.Add(new(method, parameters, true));
-        void Dispatch(string method, object? parameters) => requests.Add(new(method, parameters, false));
+        void Checked(string method, Dictionary<string, object?> argument) => requests.Add(new(method, new object?[] { argument }, true));
+        void Dispatch(string method, object? argument) => requests.Add(new(method, argument is null ? null : new object?[] { argument }, false));
 
         foreach (string name in BadNames)
         {
@@ -115,21 +117,61 @@ public static class HostileRequests
         switch (random.Next(6))
         {
             case 0:
-                return new("CreateBridgeAsync", Members(("name", name), ("hwAddr", BadMacs[random.Next(BadMacs.Length)])), true);
+                return new("CreateBridgeAsync", Positional(Members(("name", name), ("hwAddr", BadMacs[random.Next(BadMacs.Length)]))), true);
             case 1:
-                return new("SetLinkAddressesAsync", Members(("name", ownedLink),
-                    ("addresses", Enumerable.Range(0, 65 + random.Next(500)).Select(i => $"198.51.100.{i % 250}/32").ToArray())), true);
+                return new("SetLinkAddressesAsync", Positional(Members(("name", ownedLink),
+                    ("addresses", Enumerable.Range(0, 65 + random.Next(500)).Select(i => $"198.51.100.{i % 250}/32").ToArray()))), true);
             case 2:
-                return new("SetLinkAddressesAsync", Members(("name", ownedLink), ("addresses", new[] { BadCidrs[random.Next(BadCidrs.Length)] })), true);
+                return new("SetLinkAddressesAsync", Positional(Members(("name", ownedLink), ("addresses", new[] { BadCidrs[random.Next(BadCidrs.Length)] }))), true);
             case 3:
                 var (family, key, value) = BadSysctls[random.Next(BadSysctls.Length)];
-                return new("SetInterfaceSysctlAsync", Members(("interface", random.Next(2) == 0 ? ownedLink : name), ("family", family),
-                    ("key", Mutate(random, key)), ("value", value)), true);
+                return new("SetInterfaceSysctlAsync", Positional(Members(("interface", random.Next(2) == 0 ? ownedLink : name), ("family", family),
+                    ("key", Mutate(random, key)), ("value", value))), true);
             case 4:
-                return new("DeleteLinkAsync", Members(("name", name), ($"x{random.Next(1000)}", random.Next())), false);
+                return new("DeleteLinkAsync", Positional(Members(("name", name), ($"x{random.Next(1000)}", random.Next()))), false);
             default:
-                return new("CreateBridgeAsync", Members(("name", name), ("mtu", random.Next(int.MinValue, 1280))), true);
+                return new("CreateBridgeAsync", Positional(Members(("name", name), ("mtu", random.Next(int.MinValue, 1280)))), true);
         }
+    }
+
+    /// <summary>
+    /// At least <paramref name="minimum"/> hostile requests for the instance helper's storage operations:
+    /// every pool name is a traversal, injection, oversize or otherwise invalid name.
+    /// </summary>
+    public static List<HostileRequest> ForInstanceHelper(int minimum)
+    {
+        var requests = new List<HostileRequest>();
+        // Interface-name attacks that happen to be fine pool names (such as 16 letters) are left out.
+        string[] candidates = [.. BadNames, "..", "../../etc", "/etc", "etc/../..", ".hidden", "a..b", "x/", "/", "-rf", "--no-preserve-root", new string('p', 64)];
+        string[] names = candidates.Where(n => !IsValidPoolName(n)).ToArray();
+        foreach (string name in names)
+        {
+            requests.Add(new("CreateDirPoolAsync", Positional(Members(("name", name))), true));
+            requests.Add(new("DeleteDirPoolAsync", Positional(Members(("name", name))), true));
+        }
+        // Valid names of pools that do not exist: deleting them must be refused, not succeed quietly.
+        foreach (string missing in new[] { "default", "nosuchpool", "p1" })
+        {
+            requests.Add(new("DeleteDirPoolAsync", Positional(Members(("name", missing))), true));
+        }
+        requests.Add(new("CreateDirPoolAsync", Positional(Members(("name", "ok"), ("source", "/etc"))), false));
+        requests.Add(new("CreateDirPoolAsync", Positional(Members(("name", "ok"), ("path", "../.."))), false));
+        requests.Add(new("CreateDirPoolAsync", null, false));
+        requests.Add(new("DeleteDirPoolAsync", Positional(Members(("name", 7))), false));
+        foreach (string method in new[] { "Serialized", "Required", "ToString", "Open", "RemoveEmptyChild", "CreateChild", "Dispose" })
+        {
+            requests.Add(new(method, Members(), false));
+        }
+        var random = new Random(31);
+        while (requests.Count < minimum)
+        {
+            string name = Mutate(random, names[random.Next(names.Length)]);
+            if (!IsValidPoolName(name))
+            {
+                requests.Add(new(random.Next(2) == 0 ? "CreateDirPoolAsync" : "DeleteDirPoolAsync", Positional(Members(("name", name))), true));
+            }
+        }
+        return requests;
     }
 
     /// <summary>At least <paramref name="minimum"/> hostile requests for the host helper, whose one operation takes no arguments.</summary>
@@ -151,6 +193,9 @@ public static class HostileRequests
         }
         return requests;
     }
+
+    private static bool IsValidPoolName(string name) =>
+        System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$") && !name.Contains("..", StringComparison.Ordinal);
 
     private static string Mutate(Random random, string value) => random.Next(4) switch
     {

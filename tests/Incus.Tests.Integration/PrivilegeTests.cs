@@ -29,6 +29,7 @@ public sealed class PrivilegeTests(DaemonFixture fixture)
     [Theory]
     [InlineData("host", "0000000000000000")]
     [InlineData("net", "0000000000001000")]
+    [InlineData("instance", "0000000000000000")]
     public void EachHelperHasOnlyItsDocumentedCapabilities(string helper, string expected)
     {
         var status = ProcessStatus.Read(Daemon.HelperPid(helper));
@@ -41,7 +42,7 @@ public sealed class PrivilegeTests(DaemonFixture fixture)
     [Fact]
     public void EveryHelperThreadHasTheReducedSet()
     {
-        foreach (string helper in new[] { "host", "net" })
+        foreach (string helper in new[] { "host", "net", "instance" })
         {
             int pid = Daemon.HelperPid(helper);
             foreach (string task in Directory.GetDirectories($"/proc/{pid}/task"))

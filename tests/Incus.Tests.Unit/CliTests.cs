@@ -25,6 +25,25 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void PreseedStoragePoolsAreRead()
+    {
+        var preseed = Preseed.Parse("storage_pools:\n- name: default\n  driver: dir\n  description: main\n");
+        var pool = Assert.Single(preseed.StoragePools);
+        Assert.Equal(("default", "dir", "main"), (pool.Name, pool.Driver, pool.Description));
+        Assert.Throws<CliException>(() => Preseed.Parse("storage_pools:\n- name: x\n"));
+        Assert.Throws<CliException>(() => Preseed.Parse("storage_pools:\n- name: x\n  driver: dir\n  source: /etc\n"));
+        Assert.Equal("default", Assert.Single(Preseed.Minimal().StoragePools).Name);
+    }
+
+    [Fact]
+    public void TablesAreBoxedAndCsvIsQuoted()
+    {
+        string table = TableOutput.Render(["NAME", "DRIVER"], [["default", "dir"]], "table");
+        Assert.Equal("+---------+--------+\n|  NAME   | DRIVER |\n+---------+--------+\n| default | dir    |\n+---------+--------+\n", table);
+        Assert.Equal("a,\"b,c\"\n", TableOutput.Render(["X", "Y"], [["a", "b,c"]], "csv"));
+    }
+
+    [Fact]
     public void EmptySectionsAreAccepted() => Assert.Empty(Preseed.Parse("networks: []\nstorage_pools:\n").Config);
 
     [Theory]

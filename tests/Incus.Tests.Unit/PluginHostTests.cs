@@ -35,6 +35,8 @@ public sealed class PluginHostTests : IDisposable
         Assert.Equal("storage-dir", status.Name);
         Assert.Equal("loaded", status.Status);
         Assert.Null(status.Error);
+        Assert.Equal(["dir"], status.Drivers);
+        Assert.True(_registry.Storage.ContainsKey("dir"));
     }
 
     [Fact]

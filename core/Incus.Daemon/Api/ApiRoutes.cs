@@ -58,15 +58,7 @@ public static class ApiRoutes
 
     private static async Task UpdateServerAsync(HttpContext context, ServerState server, EventHub events, bool replace)
     {
-        string? ifMatch = context.Request.Headers.IfMatch;
-        if (!string.IsNullOrEmpty(ifMatch))
-        {
-            string current = ServerState.ETag(new ServerPut { Config = server.Config! });
-            if (ifMatch.Trim('"') != current)
-            {
-                throw ApiException.PreconditionFailed("ETag doesn't match");
-            }
-        }
+        Etags.Check(context.Request, new ServerPut { Config = server.Config! });
         var body = await RequestBody.ReadAsync<ServerPut>(context.Request).ConfigureAwait(false);
         if (server.ApplyConfig(body.Config ?? new Dictionary<string, string?>(), replace) is { } error)
         {
@@ -78,7 +70,7 @@ public static class ApiRoutes
 
     private static Task ListOperationsAsync(HttpContext context, OperationManager operations)
     {
-        bool recursive = context.Request.Query["recursion"] is { Count: > 0 } r && r[0] is not "0";
+        bool recursive = Recursion.Of(context) > 0;
         var grouped = new Dictionary<string, List<object>>(StringComparer.Ordinal);
         foreach (var operation in operations.All)
         {

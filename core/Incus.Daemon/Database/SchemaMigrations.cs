@@ -18,6 +18,16 @@ public static class SchemaMigrations
             value TEXT NOT NULL
         );
         """,
+        // 2: storage pools; config is a JSON object of key/values.
+        """
+        CREATE TABLE storage_pools (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            name        TEXT NOT NULL UNIQUE,
+            driver      TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            config      TEXT NOT NULL DEFAULT '{}'
+        );
+        """,
     ];
 
     public static int Apply(LocalDatabase database) => Apply(database, Steps);

@@ -9,10 +9,12 @@ public sealed class HelperClients(DaemonLayout layout, ILogger log) : IAsyncDisp
 {
     public HelperConnection<IHostHelper> Host { get; } = new("host", layout.HelperSocket("host"), log);
     public HelperConnection<INetHelper> Net { get; } = new("net", layout.HelperSocket("net"), log);
+    public HelperConnection<IStorageHelper> Instance { get; } = new("instance", layout.HelperSocket("instance"), log);
 
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync().ConfigureAwait(false);
         await Net.DisposeAsync().ConfigureAwait(false);
+        await Instance.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text.Json.Serialization;
 using Serilog;
 using StreamJsonRpc;
+using StreamJsonRpc.Protocol;
 
 namespace Incus.Daemon.Helpers;
 
@@ -36,7 +37,8 @@ public sealed class HelperConnection<T>(string helperName, string socketPath, IL
         }
         catch (RemoteInvocationException ex)
         {
-            throw new HelperFailedException($"{helperName} helper: {ex.Message}", ex);
+            bool refused = ex.DeserializedErrorData is CommonErrorData { TypeName: "Incus.Helpers.HelperRequestException" };
+            throw new HelperFailedException(refused ? ex.Message : $"{helperName} helper: {ex.Message}", refused, ex);
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using Incus.Api;
 using Incus.Daemon.Database;
 using Incus.Daemon.Plugins;
@@ -92,7 +90,7 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
             version = _version;
         }
         var info = Trusted(userName);
-        var answer = (Api.EnvelopeWriter.SerializeSync(info), ETag(new ServerPut { Config = info.Config! }));
+        var answer = (Api.EnvelopeWriter.SerializeSync(info), Api.Etags.Of(new ServerPut { Config = info.Config! }));
         lock (_gate)
         {
             // A change may have landed while serialising; cache only what is still current.
@@ -147,7 +145,4 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
             },
         };
     }
-
-    public static string ETag(object value) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(value, ApiJson.Options)));
 }

@@ -1,0 +1,35 @@
+using System.Text;
+
+namespace Incus.Cli;
+
+/// <summary>The boxed tables <c>incus … list</c> prints, and the csv form of the same rows.</summary>
+public static class TableOutput
+{
+    public static readonly string[] Formats = ["table", "csv", "json", "yaml"];
+
+    public static string Render(IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows, string format)
+    {
+        if (format == "csv")
+        {
+            return string.Concat(rows.Select(row => string.Join(',', row.Select(Csv)) + "\n"));
+        }
+        int[] widths = headers.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        string separator = "+" + string.Join("+", widths.Select(w => new string('-', w + 2))) + "+\n";
+        var table = new StringBuilder(separator);
+        table.Append("| ").Append(string.Join(" | ", headers.Select((h, i) => Center(h, widths[i])))).Append(" |\n").Append(separator);
+        foreach (var row in rows)
+        {
+            table.Append("| ").Append(string.Join(" | ", row.Select((cell, i) => cell.PadRight(widths[i])))).Append(" |\n").Append(separator);
+        }
+        return table.ToString();
+    }
+
+    private static string Center(string text, int width)
+    {
+        int left = (width - text.Length) / 2;
+        return text.PadLeft(text.Length + left).PadRight(width);
+    }
+
+    private static string Csv(string cell) =>
+        cell.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+}

@@ -1,0 +1,17 @@
+namespace Incus.Sdk.Helpers;
+
+/// <summary>
+/// Storage operations of the instance helper. Paths are never sent: the helper derives every path
+/// from validated names beneath its fixed storage root and refuses symlinks and traversal.
+/// </summary>
+public interface IStorageHelper
+{
+    /// <summary>Creates the directory tree of a <c>dir</c> pool. Fails if the pool directory exists.</summary>
+    Task CreateDirPoolAsync(PoolName pool, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a <c>dir</c> pool's directory tree, which must hold no instances.</summary>
+    Task DeleteDirPoolAsync(PoolName pool, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the pool directories that exist, for reconciliation with the database.</summary>
+    Task<IReadOnlyList<string>> ListDirPoolsAsync(CancellationToken cancellationToken = default);
+}

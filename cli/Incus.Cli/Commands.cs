@@ -15,6 +15,7 @@ public static class Commands
         root.Subcommands.Add(Config());
         root.Subcommands.Add(Admin());
         root.Subcommands.Add(StorageCommands.Build());
+        root.Subcommands.Add(ImageCommands.Build());
         return root;
     }
 

@@ -101,6 +101,44 @@ public sealed class IncusClient : IDisposable
         };
     }
 
+    /// <summary>Sends a raw body (an image upload) and returns the envelope's operation URL, or the metadata for sync answers.</summary>
+    public async Task<ResponseEnvelope> SendStreamAsync(HttpMethod method, string path, Stream body, IDictionary<string, string> headers,
+        CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StreamContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is CliException cli)
+        {
+            throw cli;
+        }
+        using (response)
+        {
+            var envelope = JsonSerializer.Deserialize<ResponseEnvelope>(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), ApiJson.Options)
+                ?? throw new CliException($"the daemon answered {(int)response.StatusCode} with an empty body");
+            return envelope.Type == "error" ? throw new CliException(envelope.Error) : envelope;
+        }
+    }
+
+    /// <summary>Waits for an operation to end; throws with its error when it failed.</summary>
+    public async Task<JsonElement> WaitAsync(string operationUrl, CancellationToken cancellationToken = default)
+    {
+        var operation = await GetAsync($"{operationUrl}/wait?timeout=-1", cancellationToken).ConfigureAwait(false);
+        if (operation.GetProperty("status_code").GetInt32() != 200)
+        {
+            throw new CliException(operation.GetProperty("err").GetString() is { Length: > 0 } err ? err : "the operation failed");
+        }
+        return operation;
+    }
+
     public Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken = default) => SendAsync(HttpMethod.Get, path, null, cancellationToken);
 
     private CliException Explain(SocketException ex) => ex.SocketErrorCode switch

@@ -3,6 +3,7 @@ using Incus.Daemon.Api;
 using Incus.Daemon.Database;
 using Incus.Daemon.Events;
 using Incus.Daemon.Helpers;
+using Incus.Daemon.Images;
 using Incus.Daemon.Operations;
 using Incus.Daemon.Plugins;
 using Incus.Daemon.Server;
@@ -52,6 +53,7 @@ try
     await using var helpers = new HelperClients(options.Layout, Log.Logger);
     var server = new ServerState(new ServerConfigStore(database), HostFacts.Read(), plugins, drivers);
     var operations = new OperationManager(events);
+    var images = new ImageService(new ImageStore(database), options.Layout.ImageDirectory, operations, events, Log.Logger);
     var storagePools = new StoragePoolService(new StoragePoolStore(database), drivers, new StorageHelperClient(helpers.Instance), events, Log.Logger);
     await StartupHardening.ApplyAsync(helpers, server, Log.Logger);
 
@@ -77,6 +79,7 @@ try
     app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
     ApiRoutes.Map(app, server, operations, events, helpers);
     StoragePoolRoutes.Map(app, storagePools);
+    ImageRoutes.Map(app, images);
 
     // The supervisor holds our stdin; when it goes away, so do we.
     var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

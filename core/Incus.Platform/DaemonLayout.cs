@@ -15,6 +15,7 @@ public sealed record DaemonLayout(string Root)
     public string DaemonLog => Path.Combine(LogDirectory, "incusd.log");
     public string RunDirectory => Path.Combine(Root, "run");
     public string HelperStateRoot => Path.Combine(Root, "helpers");
+    public string ImageDirectory => Path.Combine(Root, "images");
 
     public string HelperSocket(string helper) => Path.Combine(RunDirectory, $"helper-{helper}.socket");
 

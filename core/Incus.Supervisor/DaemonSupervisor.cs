@@ -95,6 +95,9 @@ public sealed class DaemonSupervisor(SupervisorOptions options, ILogger log) : I
         EnsureDirectory(layout.HelperStateRoot, Owner, 0, 0);
         EnsureDirectory(layout.RunDirectory, Owner | UnixFileMode.GroupRead | UnixFileMode.GroupExecute, 0, coreGid);
         EnsureDirectory(layout.DatabaseDirectory, Owner, coreUid, coreGid);
+        // Written by the core; setgid root so every image file is readable by root's group, which lets the
+        // instance helper unpack images without CAP_DAC_OVERRIDE.
+        EnsureDirectory(layout.ImageDirectory, Owner | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.SetGroup, coreUid, 0);
     }
 
     private static void EnsureDirectory(string path, UnixFileMode mode, uint uid, uint gid)

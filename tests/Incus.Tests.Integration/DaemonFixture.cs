@@ -19,5 +19,6 @@ public sealed class DaemonFixture : IAsyncLifetime
         {
             await _daemon.DisposeAsync();
         }
+        await BusyboxImage.DeleteIfBuiltAsync();
     }
 }

@@ -24,7 +24,7 @@ public static class Stage
     public static string Cli => Path.Combine(Directory, "cli", "incus");
     public static string Helper(string name) => Path.Combine(Directory, "helpers", name, $"incus-helper-{name}");
 
-    private static string RepositoryRoot
+    public static string RepositoryRoot
     {
         get
         {

@@ -28,6 +28,26 @@ public static class SchemaMigrations
             config      TEXT NOT NULL DEFAULT '{}'
         );
         """,
+        // 3: images (the file is images/<fingerprint>) and their aliases.
+        """
+        CREATE TABLE images (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            fingerprint  TEXT NOT NULL UNIQUE,
+            filename     TEXT NOT NULL DEFAULT '',
+            size         INTEGER NOT NULL,
+            public       INTEGER NOT NULL DEFAULT 0,
+            architecture TEXT NOT NULL,
+            created_at   TEXT NOT NULL,
+            uploaded_at  TEXT NOT NULL,
+            properties   TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE image_aliases (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            name        TEXT NOT NULL UNIQUE,
+            image_id    INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+            description TEXT NOT NULL DEFAULT ''
+        );
+        """,
     ];
 
     public static int Apply(LocalDatabase database) => Apply(database, Steps);

@@ -13,6 +13,7 @@ public sealed class TrackedOperation
     private DateTimeOffset _updated;
     private OperationStatus _status = OperationStatus.Pending;
     private string _error = "";
+    private System.Text.Json.JsonElement? _metadata;
 
     internal TrackedOperation(string id, string description, Dictionary<string, List<string>>? resources, bool mayCancel, Action<TrackedOperation> changed)
     {
@@ -59,7 +60,17 @@ public sealed class TrackedOperation
                 Resources = Resources,
                 MayCancel = MayCancel && !_status.IsFinal,
                 Err = _error,
+                Metadata = _metadata,
             };
+        }
+    }
+
+    /// <summary>Sets what the operation reports in its <c>metadata</c> (for example an image's fingerprint).</summary>
+    public void SetMetadata(object metadata)
+    {
+        lock (_gate)
+        {
+            _metadata = ApiJson.ToElement(metadata);
         }
     }
 

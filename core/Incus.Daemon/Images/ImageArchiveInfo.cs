@@ -1,0 +1,4 @@
+namespace Incus.Daemon.Images;
+
+/// <summary>What an image's metadata.yaml says.</summary>
+public sealed record ImageArchiveInfo(string Architecture, DateTimeOffset CreatedAt, IReadOnlyDictionary<string, string> Properties);

@@ -11,16 +11,24 @@ public sealed class Preseed
 {
     private static readonly HashSet<string> KnownSections = ["config", "networks", "storage_pools", "profiles", "projects", "cluster"];
     private static readonly HashSet<string> PoolFields = ["name", "driver", "description", "config"];
+    private static readonly HashSet<string> ProfileFields = ["name", "description", "config", "devices"];
 
     public Dictionary<string, string> Config { get; } = new(StringComparer.Ordinal);
 
     public List<PreseedPool> StoragePools { get; } = new();
 
+    public List<PreseedProfile> Profiles { get; } = new();
+
+    /// <summary>True for --minimal: profile changes are merged (PATCH) rather than replacing the profile.</summary>
+    public bool MergeProfiles { get; private init; }
+
     /// <summary>What <c>--minimal</c> applies: a <c>default</c> pool on the dir driver.</summary>
     public static Preseed Minimal()
     {
-        var preseed = new Preseed();
+        var preseed = new Preseed { MergeProfiles = true };
         preseed.StoragePools.Add(new PreseedPool("default", "dir", "", new Dictionary<string, string>()));
+        preseed.Profiles.Add(new PreseedProfile("default", "Default Incus profile", new Dictionary<string, string>(),
+            new Dictionary<string, Dictionary<string, string>> { ["root"] = new() { ["type"] = "disk", ["path"] = "/", ["pool"] = "default" } }));
         return preseed;
     }
 
@@ -65,6 +73,12 @@ public sealed class Preseed
                         preseed.StoragePools.Add(Pool(entry));
                     }
                     break;
+                case "profiles":
+                    foreach (object? entry in List(value, "profiles"))
+                    {
+                        preseed.Profiles.Add(Profile(entry));
+                    }
+                    break;
                 default:
                     if (value is not null && !(value is List<object?> { Count: 0 }))
                     {
@@ -84,6 +98,8 @@ public sealed class Preseed
         var before = await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false);
         var previousConfig = before.GetProperty("config").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
         var createdPools = new List<string>();
+        var createdProfiles = new List<string>();
+        var replacedProfiles = new List<(string Name, string Body)>();
         try
         {
             if (Config.Count > 0)
@@ -103,9 +119,38 @@ public sealed class Preseed
                     cancellationToken).ConfigureAwait(false);
                 createdPools.Add(pool.Name);
             }
+            foreach (var profile in Profiles)
+            {
+                string url = $"/1.0/profiles/{Uri.EscapeDataString(profile.Name)}";
+                string body = JsonSerializer.Serialize(new { description = profile.Description, config = profile.Config, devices = profile.Devices });
+                if (await client.ExistsAsync(url, cancellationToken).ConfigureAwait(false))
+                {
+                    var old = await client.GetAsync(url, cancellationToken).ConfigureAwait(false);
+                    replacedProfiles.Add((profile.Name, JsonSerializer.Serialize(new
+                    {
+                        description = old.GetProperty("description"),
+                        config = old.GetProperty("config"),
+                        devices = old.GetProperty("devices"),
+                    })));
+                    await client.SendAsync(MergeProfiles ? HttpMethod.Patch : HttpMethod.Put, url, body, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                await client.SendAsync(HttpMethod.Post, "/1.0/profiles",
+                    JsonSerializer.Serialize(new { name = profile.Name, description = profile.Description, config = profile.Config, devices = profile.Devices }),
+                    cancellationToken).ConfigureAwait(false);
+                createdProfiles.Add(profile.Name);
+            }
         }
         catch (CliException)
         {
+            foreach (var (name, body) in Enumerable.Reverse(replacedProfiles))
+            {
+                await client.SendAsync(HttpMethod.Put, $"/1.0/profiles/{Uri.EscapeDataString(name)}", body, CancellationToken.None).ConfigureAwait(false);
+            }
+            foreach (string profile in Enumerable.Reverse(createdProfiles))
+            {
+                await client.SendAsync(HttpMethod.Delete, $"/1.0/profiles/{Uri.EscapeDataString(profile)}", null, CancellationToken.None).ConfigureAwait(false);
+            }
             foreach (string pool in Enumerable.Reverse(createdPools))
             {
                 await client.SendAsync(HttpMethod.Delete, $"/1.0/storage-pools/{Uri.EscapeDataString(pool)}", null, CancellationToken.None).ConfigureAwait(false);
@@ -136,6 +181,37 @@ public sealed class Preseed
         var config = fields.TryGetValue("config", out var rawConfig) ? Mapping(rawConfig, $"storage pool {Field("name")} config") : new Dictionary<string, string>();
         return new PreseedPool(Field("name"), Field("driver"), Field("description"), config);
     }
+
+    private static PreseedProfile Profile(object? entry)
+    {
+        var fields = entry as Dictionary<object, object?> ?? throw new CliException("invalid preseed: each profile must be a mapping");
+        foreach (object key in fields.Keys)
+        {
+            if (!ProfileFields.Contains(key.ToString() ?? ""))
+            {
+                throw new CliException($"invalid preseed: unknown profile field \"{key}\"");
+            }
+        }
+        string name = fields.GetValueOrDefault("name")?.ToString() ?? "";
+        if (name.Length == 0)
+        {
+            throw new CliException("invalid preseed: each profile needs a name");
+        }
+        var devices = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var (device, value) in NestedMapping(fields.GetValueOrDefault("devices"), $"profile {name} devices"))
+        {
+            devices[device] = Mapping(value, $"profile {name} device {device}");
+        }
+        return new PreseedProfile(name, fields.GetValueOrDefault("description")?.ToString() ?? "",
+            Mapping(fields.GetValueOrDefault("config"), $"profile {name} config"), devices);
+    }
+
+    private static Dictionary<string, object?> NestedMapping(object? value, string what) => value switch
+    {
+        null => new Dictionary<string, object?>(),
+        Dictionary<object, object?> mapping => mapping.ToDictionary(kv => kv.Key?.ToString() ?? "", kv => kv.Value, StringComparer.Ordinal),
+        _ => throw new CliException($"invalid preseed: {what} must be a mapping"),
+    };
 
     private static Dictionary<string, string> Mapping(object? value, string what)
     {

@@ -6,6 +6,7 @@ using Incus.Daemon.Helpers;
 using Incus.Daemon.Images;
 using Incus.Daemon.Operations;
 using Incus.Daemon.Plugins;
+using Incus.Daemon.Profiles;
 using Incus.Daemon.Server;
 using Incus.Daemon.Storage;
 using Incus.Platform;
@@ -54,7 +55,9 @@ try
     var server = new ServerState(new ServerConfigStore(database), HostFacts.Read(), plugins, drivers);
     var operations = new OperationManager(events);
     var images = new ImageService(new ImageStore(database), options.Layout.ImageDirectory, operations, events, Log.Logger);
-    var storagePools = new StoragePoolService(new StoragePoolStore(database), drivers, new StorageHelperClient(helpers.Instance), events, Log.Logger);
+    var poolStore = new StoragePoolStore(database);
+    var profiles = new ProfileService(new ProfileStore(database), poolStore, events);
+    var storagePools = new StoragePoolService(poolStore, drivers, new StorageHelperClient(helpers.Instance), events, Log.Logger, profiles.UsingPool);
     await StartupHardening.ApplyAsync(helpers, server, Log.Logger);
 
     var builder = WebApplication.CreateSlimBuilder();
@@ -80,6 +83,7 @@ try
     ApiRoutes.Map(app, server, operations, events, helpers);
     StoragePoolRoutes.Map(app, storagePools);
     ImageRoutes.Map(app, images);
+    ProfileRoutes.Map(app, profiles);
 
     // The supervisor holds our stdin; when it goes away, so do we.
     var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

@@ -157,6 +157,9 @@ public sealed class ApiTests(DaemonFixture fixture)
         Assert.False(config.TryGetProperty("user.second", out _));
         // --minimal gives the daemon its default dir pool, and running it twice changes nothing.
         Assert.Equal("dir", (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/storage-pools/default")).Metadata.GetProperty("driver").GetString());
+        var root = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetProperty("devices").GetProperty("root");
+        Assert.Equal("default", root.GetProperty("pool").GetString());
+        Assert.Equal("/", root.GetProperty("path").GetString());
         (await Command.RunAsync(Stage.Cli, ["admin", "init", "--minimal"], environment)).EnsureSuccess("admin init --minimal again");
     }
 }

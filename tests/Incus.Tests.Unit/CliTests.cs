@@ -15,6 +15,7 @@ public sealed class CliTests
 
     [Theory]
     [InlineData("networks:\n- name: incusbr0\n", "not supported")]
+    [InlineData("profiles: {a: 1}\n", "must be a list")]
     [InlineData("bogus: 1\n", "unknown section")]
     [InlineData("config: [1, 2]\n", "mapping")]
     [InlineData("config: {a: [\n", "invalid preseed YAML")]
@@ -41,6 +42,17 @@ public sealed class CliTests
         string table = TableOutput.Render(["NAME", "DRIVER"], [["default", "dir"]], "table");
         Assert.Equal("+---------+--------+\n|  NAME   | DRIVER |\n+---------+--------+\n| default | dir    |\n+---------+--------+\n", table);
         Assert.Equal("a,\"b,c\"\n", TableOutput.Render(["X", "Y"], [["a", "b,c"]], "csv"));
+    }
+
+    [Fact]
+    public void PreseedProfilesAreRead()
+    {
+        var preseed = Preseed.Parse("profiles:\n- name: default\n  config:\n    user.a: b\n  devices:\n    root:\n      type: disk\n      path: /\n      pool: default\n");
+        var profile = Assert.Single(preseed.Profiles);
+        Assert.Equal("b", profile.Config["user.a"]);
+        Assert.Equal("default", profile.Devices["root"]["pool"]);
+        Assert.Throws<CliException>(() => Preseed.Parse("profiles:\n- description: nameless\n"));
+        Assert.Equal("disk", Assert.Single(Preseed.Minimal().Profiles).Devices["root"]["type"]);
     }
 
     [Fact]

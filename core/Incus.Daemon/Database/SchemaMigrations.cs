@@ -48,6 +48,17 @@ public static class SchemaMigrations
             description TEXT NOT NULL DEFAULT ''
         );
         """,
+        // 4: profiles, with the default profile every daemon has.
+        """
+        CREATE TABLE profiles (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            name        TEXT NOT NULL UNIQUE,
+            description TEXT NOT NULL DEFAULT '',
+            config      TEXT NOT NULL DEFAULT '{}',
+            devices     TEXT NOT NULL DEFAULT '{}'
+        );
+        INSERT INTO profiles (name, description) VALUES ('default', 'Default Incus profile');
+        """,
     ];
 
     public static int Apply(LocalDatabase database) => Apply(database, Steps);

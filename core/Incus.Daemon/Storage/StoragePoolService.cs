@@ -12,7 +12,8 @@ namespace Incus.Daemon.Storage;
 /// Storage pool lifecycle: validate, let the driver create the storage through the helper, then
 /// record it; undo the storage if recording fails, so the disk and the database always agree.
 /// </summary>
-public sealed class StoragePoolService(StoragePoolStore store, DriverRegistry drivers, StorageHelperClient helper, EventHub events, ILogger log)
+public sealed class StoragePoolService(StoragePoolStore store, DriverRegistry drivers, StorageHelperClient helper, EventHub events, ILogger log,
+    Func<string, IReadOnlyList<string>> usedBy)
 {
     private readonly SemaphoreSlim _changes = new(1, 1);
 
@@ -112,6 +113,10 @@ public sealed class StoragePoolService(StoragePoolStore store, DriverRegistry dr
         try
         {
             var current = store.Find(name) ?? throw ApiException.NotFound("Storage pool not found");
+            if (usedBy(name) is { Count: > 0 } users)
+            {
+                throw ApiException.BadRequest($"The storage pool is currently in use by {string.Join(", ", users)}");
+            }
             await Driver(current.Driver).DeletePoolAsync(Context(current.Name, current.Config), cancellationToken).ConfigureAwait(false);
             store.Remove(name);
             log.Information("deleted storage pool {Pool}", name);
@@ -147,8 +152,9 @@ public sealed class StoragePoolService(StoragePoolStore store, DriverRegistry dr
         return merged;
     }
 
-    private static StoragePool ToApi(StoragePoolRecord record) => new()
+    private StoragePool ToApi(StoragePoolRecord record) => new()
     {
+        UsedBy = usedBy(record.Name),
         Name = record.Name,
         Driver = record.Driver,
         Description = record.Description,

@@ -72,6 +72,7 @@ public sealed class ImageArchiveTests : IDisposable
         { "hardlink-forward", "hard link" },
         { "rootfs-is-symlink", "outside rootfs" },
         { "unexpected-top-level", "unexpected entry" },
+        { "through-symlink", "below the symlink" },
         // The tar reader itself may refuse the header first; either way it is a rejection.
         { "control-character", "Invalid image" },
     };
@@ -97,6 +98,10 @@ public sealed class ImageArchiveTests : IDisposable
                 case "hardlink-forward": Entry(writer, TarEntryType.HardLink, "rootfs/a", "rootfs/b"); break;
                 case "rootfs-is-symlink": break;
                 case "unexpected-top-level": File(writer, "evil.sh", "x"); break;
+                case "through-symlink":
+                    Entry(writer, TarEntryType.SymbolicLink, "rootfs/etc", "/etc");
+                    File(writer, "rootfs/etc/cron.d/owned", "x");
+                    break;
                 case "control-character": File(writer, "rootfs/x\ny", "x"); break;
             }
         });

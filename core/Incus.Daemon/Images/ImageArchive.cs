@@ -23,6 +23,7 @@ public static class ImageArchive
         byte[]? metadata = null;
         bool hasRootfs = false;
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var symlinks = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             using var reader = new TarReader(tar);
@@ -35,7 +36,20 @@ public static class ImageArchive
                 }
                 string[] parts = name.Split('/');
                 CheckEntry(entry, name, parts, seen);
+                // An entry below an earlier symlink would be written through it, wherever it points.
+                for (int depth = 1; depth < parts.Length; depth++)
+                {
+                    string parent = string.Join('/', parts[..depth]);
+                    if (symlinks.Contains(parent))
+                    {
+                        throw new ImageRejectedException($"Invalid image: entry \"{name}\" lies below the symlink \"{parent}\"");
+                    }
+                }
                 seen.Add(name);
+                if (entry.EntryType == TarEntryType.SymbolicLink)
+                {
+                    symlinks.Add(name);
+                }
                 hasRootfs |= parts[0] == "rootfs";
                 if (name == "metadata.yaml")
                 {

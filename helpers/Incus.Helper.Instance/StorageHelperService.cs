@@ -10,10 +10,12 @@ namespace Incus.Helpers.Instance;
 public sealed class StorageHelperService(CallContext context, StorageRoot root) : IStorageHelper
 {
     /// <summary>
-    /// Creating and removing directories that root owns needs no capability. Container rootfs work
-    /// (unpacking, id shifting, LXC) will extend this set when it arrives.
+    /// Unpacking keeps the image's owners (chown), set-id bits on files whose group is not root's
+    /// (fsetid), and works in instance directories owned by container root (dac_override, fowner).
+    /// Starting containers (LXC) will need a wider set and is planned for a separate process.
     /// </summary>
-    public static readonly CapabilitySet Capabilities = CapabilitySet.Empty;
+    public static readonly CapabilitySet Capabilities = CapabilitySet.Of(
+        LinuxCapability.Chown, LinuxCapability.DacOverride, LinuxCapability.Fowner, LinuxCapability.Fsetid);
 
     private const UnixFileMode Traversable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
@@ -74,6 +76,65 @@ public sealed class StorageHelperService(CallContext context, StorageRoot root) 
             }
             storage.RemoveEmptyChild(name);
         });
+
+    public Task CreateInstanceRootfsAsync(InstanceRootfsSpec spec, CancellationToken cancellationToken = default) =>
+        Serialized("CreateInstanceRootfs", spec, () =>
+        {
+            Required(spec);
+            string pool = PoolNames.Validate(spec.Pool);
+            string instance = InstanceNames.Validate(spec.Instance);
+            string fingerprint = InstanceNames.Fingerprint(spec.Fingerprint);
+            CheckContainerRoot(spec.RootUid, spec.RootGid);
+            using var image = root.OpenImage(fingerprint);
+            using var storage = root.Open();
+            using var poolDirectory = storage.OpenChild(pool);
+            using var containers = poolDirectory.OpenChild("containers");
+            using (var instanceDirectory = containers.CreateChild(instance, Private))
+            {
+                try
+                {
+                    using (var rootfs = instanceDirectory.CreateChild("rootfs", Traversable))
+                    {
+                        ImageUnpacker.Unpack(image, rootfs);
+                    }
+                    // Host users cannot walk into an instance: only its root may, and only to traverse.
+                    instanceDirectory.SetOwner(spec.RootUid, spec.RootGid);
+                    instanceDirectory.SetMode(UnixFileMode.UserExecute);
+                }
+                catch
+                {
+                    containers.RemoveTree(instance);
+                    throw;
+                }
+            }
+        });
+
+    public Task DeleteInstanceVolumeAsync(InstanceVolume volume, CancellationToken cancellationToken = default) =>
+        Serialized("DeleteInstanceVolume", volume, () =>
+        {
+            Required(volume);
+            string pool = PoolNames.Validate(volume.Pool);
+            string instance = InstanceNames.Validate(volume.Instance);
+            using var storage = root.Open();
+            using var poolDirectory = storage.OpenChild(pool);
+            using var containers = poolDirectory.OpenChild("containers");
+            containers.RemoveTree(instance);
+        });
+
+    /// <summary>Container root is the host's root (privileged) or an id inside root's subordinate range.</summary>
+    private static void CheckContainerRoot(uint uid, uint gid)
+    {
+        if (uid == 0 && gid == 0)
+        {
+            return;
+        }
+        var uids = SubordinateIds.Read("/etc/subuid") ?? SubordinateIds.Fallback;
+        var gids = SubordinateIds.Read("/etc/subgid") ?? SubordinateIds.Fallback;
+        if (!uids.Contains(new IdRange(uid, 1)) || !gids.Contains(new IdRange(gid, 1)))
+        {
+            throw new HelperRequestException($"container root {uid}:{gid} is neither 0:0 nor inside root's subordinate ids ({uids} / {gids})");
+        }
+    }
 
     public Task<IReadOnlyList<string>> ListDirPoolsAsync(CancellationToken cancellationToken = default)
     {

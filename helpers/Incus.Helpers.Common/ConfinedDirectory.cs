@@ -54,6 +54,42 @@ public sealed class ConfinedDirectory : IDisposable
         return root;
     }
 
+    /// <summary>Opens an existing trusted directory as it is, without changing its mode; it must not be a symlink.</summary>
+    public static ConfinedDirectory OpenExisting(string absolutePath)
+    {
+        int fd = ConfinedNative.open(absolutePath, ConfinedNative.ODirectory | ConfinedNative.ONoFollow | ConfinedNative.ORdonly | ConfinedNative.OCloexec);
+        if (fd < 0)
+        {
+            throw new IOException($"cannot open {absolutePath}: {ConfinedNative.Describe(ConfinedNative.LastError)}");
+        }
+        return new ConfinedDirectory(fd, absolutePath);
+    }
+
+    /// <summary>Opens a regular file in this directory for reading; a symlink or anything else is refused.</summary>
+    public FileStream OpenFileForReading(string name)
+    {
+        Component(name, "name");
+        // Non-blocking, so a FIFO planted in place of the file cannot stall the helper.
+        int fd = ConfinedNative.Openat2(Fd, name, ConfinedNative.ORdonly | ConfinedNative.ONoFollow | ConfinedNative.ONonBlock, Confined);
+        if (fd < 0)
+        {
+            int errno = ConfinedNative.LastError;
+            throw errno switch
+            {
+                ErrnoNotFound => new HelperRequestException($"{Description}/{name} does not exist"),
+                ErrnoLoop or ErrnoCrossDevice => new HelperRequestException($"{Description}/{name} is a symlink; refusing to follow it"),
+                _ => new IOException($"open {Description}/{name}: {ConfinedNative.Describe(errno)}"),
+            };
+        }
+        var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        if (ConfinedNative.FileType(fd) != ConfinedNative.RegularFileType)
+        {
+            handle.Dispose();
+            throw new HelperRequestException($"{Description}/{name} is not a regular file");
+        }
+        return new FileStream(handle, FileAccess.Read, bufferSize: 64 * 1024);
+    }
+
     /// <summary>A single path component: no '/', not "." or "..", no control characters, at most 255 bytes.</summary>
     public static string Component(string? name, string field)
     {
@@ -131,6 +167,112 @@ public sealed class ConfinedDirectory : IDisposable
                 _ => new IOException($"rmdir {Description}/{name}: {ConfinedNative.Describe(errno)}"),
             };
         }
+    }
+
+    /// <summary>Opens the directory at <paramref name="components"/> below this one, refusing any symlink on the way.</summary>
+    public ConfinedDirectory Walk(IReadOnlyList<string> components)
+    {
+        var current = OpenChild(Component(components[0], "path"));
+        for (int i = 1; i < components.Count; i++)
+        {
+            using var parent = current;
+            current = parent.OpenChild(Component(components[i], "path"));
+        }
+        return current;
+    }
+
+    /// <summary>
+    /// Creates a new regular file (never replacing anything, never following a link in its place),
+    /// writes <paramref name="content"/>, then sets owner and mode through the descriptor.
+    /// </summary>
+    public void WriteNewFile(string name, Stream? content, UnixFileMode mode, uint uid, uint gid)
+    {
+        Component(name, "name");
+        const uint OwnerOnly = 0b110_000_000;
+        int fd = ConfinedNative.openat(Fd, name, ConfinedNative.OCreat | ConfinedNative.OExcl | ConfinedNative.OWronly
+            | ConfinedNative.ONoFollow | ConfinedNative.OCloexec, OwnerOnly);
+        if (fd < 0)
+        {
+            int errno = ConfinedNative.LastError;
+            throw errno == ErrnoExists
+                ? new HelperRequestException($"{Description}/{name} already exists")
+                : new IOException($"create {Description}/{name}: {ConfinedNative.Describe(errno)}");
+        }
+        using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        using var file = new FileStream(handle, FileAccess.Write, bufferSize: 0);
+        content?.CopyTo(file);
+        file.Flush();
+        // chown clears set-id bits, so the mode is set last; both while the descriptor is still open.
+        if (ConfinedNative.fchown(fd, uid, gid) != 0 || ConfinedNative.fchmod(fd, (uint)mode) != 0)
+        {
+            throw new IOException($"chown/chmod {Description}/{name}: {ConfinedNative.Describe(ConfinedNative.LastError)}");
+        }
+    }
+
+    /// <summary>Creates a symlink (its target is stored, never resolved here) owned by uid:gid.</summary>
+    public void CreateSymlink(string name, string target, uint uid, uint gid)
+    {
+        Component(name, "name");
+        if (ConfinedNative.symlinkat(target, Fd, name) != 0)
+        {
+            int errno = ConfinedNative.LastError;
+            throw errno == ErrnoExists
+                ? new HelperRequestException($"{Description}/{name} already exists")
+                : new IOException($"symlink {Description}/{name}: {ConfinedNative.Describe(errno)}");
+        }
+        if (ConfinedNative.fchownat(Fd, name, uid, gid, ConfinedNative.AtSymlinkNoFollow) != 0)
+        {
+            throw new IOException($"chown {Description}/{name}: {ConfinedNative.Describe(ConfinedNative.LastError)}");
+        }
+    }
+
+    /// <summary>Creates a hard link to <paramref name="targetName"/> in <paramref name="targetDirectory"/>; links are not followed.</summary>
+    public void CreateHardLink(string name, ConfinedDirectory targetDirectory, string targetName)
+    {
+        Component(name, "name");
+        Component(targetName, "target");
+        if (ConfinedNative.linkat(targetDirectory.Fd, targetName, Fd, name, 0) != 0)
+        {
+            int errno = ConfinedNative.LastError;
+            throw errno == ErrnoNotFound
+                ? new HelperRequestException($"hard link {Description}/{name}: target {targetDirectory.Description}/{targetName} does not exist")
+                : new IOException($"link {Description}/{name}: {ConfinedNative.Describe(errno)}");
+        }
+    }
+
+    /// <summary>Opens the child directory, creating it owner-only when missing; a symlink in its place is refused.</summary>
+    public ConfinedDirectory OpenOrCreateChild(string name)
+    {
+        Component(name, "name");
+        if (ConfinedNative.mkdirat(Fd, name, 0b111_000_000) != 0 && ConfinedNative.LastError != ErrnoExists)
+        {
+            throw new IOException($"mkdir {Description}/{name}: {ConfinedNative.Describe(ConfinedNative.LastError)}");
+        }
+        return OpenChild(name);
+    }
+
+    /// <summary>
+    /// Removes a child directory and everything below it. Every level is opened without following
+    /// symlinks, and symlinks inside are removed, never followed.
+    /// </summary>
+    public void RemoveTree(string name)
+    {
+        using (var child = OpenChild(name))
+        {
+            foreach (var entry in new DirectoryInfo($"/proc/self/fd/{child.Fd}").EnumerateFileSystemInfos())
+            {
+                bool isRealDirectory = entry.LinkTarget is null && (entry.Attributes & FileAttributes.Directory) != 0;
+                if (isRealDirectory)
+                {
+                    child.RemoveTree(entry.Name);
+                }
+                else if (ConfinedNative.unlinkat(child.Fd, entry.Name, 0) != 0)
+                {
+                    throw new IOException($"unlink {child.Description}/{entry.Name}: {ConfinedNative.Describe(ConfinedNative.LastError)}");
+                }
+            }
+        }
+        RemoveEmptyChild(name);
     }
 
     /// <summary>Names of the entries in this directory, read through the open descriptor.</summary>

@@ -10,6 +10,9 @@ internal static unsafe partial class ConfinedNative
     internal const int ONoFollow = 0x20000;
     internal const int OCloexec = 0x80000;
     internal const int ORdonly = 0;
+    internal const int OWronly = 1;
+    internal const int OCreat = 0x40;
+    internal const int OExcl = 0x80;
     internal const ulong ResolveNoXdev = 0x01;
     internal const ulong ResolveNoMagicLinks = 0x02;
     internal const ulong ResolveNoSymlinks = 0x04;
@@ -38,6 +41,18 @@ internal static unsafe partial class ConfinedNative
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int fchmod(int fd, uint mode);
 
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int openat(int dirfd, string path, int flags, uint mode);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int symlinkat(string target, int newdirfd, string linkpath);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int linkat(int olddirfd, string oldpath, int newdirfd, string newpath, int flags);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int fchownat(int dirfd, string path, uint owner, uint group, int flags);
+
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int fchown(int fd, uint owner, uint group);
 
@@ -57,6 +72,26 @@ internal static unsafe partial class ConfinedNative
             return (int)syscall(SysOpenat2, dirfd, pathPointer, &how, (nuint)sizeof(OpenHow));
         }
     }
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    /// <summary>The S_IFMT bits of an open descriptor's file type (statx with AT_EMPTY_PATH).</summary>
+    internal static int FileType(int fd)
+    {
+        const int AtEmptyPath = 0x1000;
+        const uint StatxType = 0x1;
+        const int ModeOffset = 28;
+        byte* buffer = stackalloc byte[256];
+        if (statx(fd, "", AtEmptyPath, StatxType, buffer) != 0)
+        {
+            throw new IOException($"statx: {Describe(LastError)}");
+        }
+        return *(ushort*)(buffer + ModeOffset) & 0xF000;
+    }
+
+    internal const int RegularFileType = 0x8000;
+    internal const int ONonBlock = 0x800;
 
     internal static int LastError => Marshal.GetLastPInvokeError();
 

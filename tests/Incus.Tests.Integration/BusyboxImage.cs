@@ -11,20 +11,13 @@ public static class BusyboxImage
 
     public static async Task<string> FingerprintAsync() => Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(await PathAsync())));
 
-    /// <summary>Removes the built tarball, if a test built it.</summary>
-    public static async Task DeleteIfBuiltAsync()
-    {
-        if (Built.IsValueCreated)
-        {
-            File.Delete(await Built.Value);
-        }
-    }
-
     private static async Task<string> BuildAsync()
     {
         string output = Path.Combine(Path.GetTempPath(), $"incus-it-busybox-{Environment.ProcessId}.tar.gz");
         string script = Path.Combine(Stage.RepositoryRoot, "tests", "fixtures", "build-busybox-image.sh");
         (await Command.RunAsync("/bin/bash", script, output)).EnsureSuccess("build-busybox-image.sh");
+        // Shared by every test class in this run, so it is removed when the test process ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(output);
         return output;
     }
 }

@@ -19,6 +19,5 @@ public sealed class DaemonFixture : IAsyncLifetime
         {
             await _daemon.DisposeAsync();
         }
-        await BusyboxImage.DeleteIfBuiltAsync();
     }
 }

@@ -29,7 +29,7 @@ public sealed class PrivilegeTests(DaemonFixture fixture)
     [Theory]
     [InlineData("host", "0000000000000000")]
     [InlineData("net", "0000000000001000")]
-    [InlineData("instance", "0000000000000000")]
+    [InlineData("instance", "000000000000001b")]
     public void EachHelperHasOnlyItsDocumentedCapabilities(string helper, string expected)
     {
         var status = ProcessStatus.Read(Daemon.HelperPid(helper));

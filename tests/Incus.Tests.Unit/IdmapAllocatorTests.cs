@@ -1,3 +1,4 @@
+using Incus.Platform;
 using Incus.Daemon.Instances;
 
 namespace Incus.Tests.Unit;

@@ -14,6 +14,12 @@ public sealed class StorageHelperClient(HelperConnection<IStorageHelper> connect
     public Task DeleteDirPoolAsync(PoolName pool, CancellationToken cancellationToken = default) =>
         connection.CallAsync("DeleteDirPool", helper => helper.DeleteDirPoolAsync(pool, cancellationToken), cancellationToken);
 
+    public Task CreateInstanceRootfsAsync(InstanceRootfsSpec spec, CancellationToken cancellationToken = default) =>
+        connection.CallAsync("CreateInstanceRootfs", helper => helper.CreateInstanceRootfsAsync(spec, cancellationToken), cancellationToken);
+
+    public Task DeleteInstanceVolumeAsync(InstanceVolume volume, CancellationToken cancellationToken = default) =>
+        connection.CallAsync("DeleteInstanceVolume", helper => helper.DeleteInstanceVolumeAsync(volume, cancellationToken), cancellationToken);
+
     public Task<IReadOnlyList<string>> ListDirPoolsAsync(CancellationToken cancellationToken = default) =>
         connection.CallAsync("ListDirPools", helper => helper.ListDirPoolsAsync(cancellationToken), cancellationToken);
 }

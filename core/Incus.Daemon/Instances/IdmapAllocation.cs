@@ -1,3 +1,4 @@
+using Incus.Platform;
 namespace Incus.Daemon.Instances;
 
 /// <summary>

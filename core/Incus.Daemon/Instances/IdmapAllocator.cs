@@ -1,3 +1,4 @@
+using Incus.Platform;
 using System.Globalization;
 
 namespace Incus.Daemon.Instances;

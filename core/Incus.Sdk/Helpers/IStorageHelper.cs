@@ -12,6 +12,16 @@ public interface IStorageHelper
     /// <summary>Removes a <c>dir</c> pool's directory tree, which must hold no instances.</summary>
     Task DeleteDirPoolAsync(PoolName pool, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates an instance's directory in a pool and unpacks the image's rootfs into it. Every entry is
+    /// written beneath the new directory without following links; the directory ends mode 0100, owned by
+    /// the container's root. On failure nothing of it remains.
+    /// </summary>
+    Task CreateInstanceRootfsAsync(InstanceRootfsSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes an instance's directory and everything in it, without following links.</summary>
+    Task DeleteInstanceVolumeAsync(InstanceVolume volume, CancellationToken cancellationToken = default);
+
     /// <summary>Lists the pool directories that exist, for reconciliation with the database.</summary>
     Task<IReadOnlyList<string>> ListDirPoolsAsync(CancellationToken cancellationToken = default);
 }

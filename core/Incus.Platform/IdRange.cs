@@ -1,4 +1,4 @@
-namespace Incus.Daemon.Instances;
+namespace Incus.Platform;
 
 /// <summary>A half-open range of host ids, [Start, Start + Size).</summary>
 public readonly record struct IdRange(long Start, long Size)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Incus.Daemon.Instances;
+namespace Incus.Platform;
 
 /// <summary>
 /// Root's subordinate id range from /etc/subuid and /etc/subgid. Containers are mapped inside the

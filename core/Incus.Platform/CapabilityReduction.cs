@@ -21,7 +21,11 @@ public static class CapabilityReduction
     /// </summary>
     public static void EnsureOnly(CapabilitySet keep)
     {
+        int lastCap = int.Parse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim());
         var status = ProcessStatus.ReadSelf();
+        // Capabilities this kernel does not know, or that the parent's bounding set already removed, cannot
+        // be held; asking for them must not stop the helper, and the result is never more than was asked.
+        keep = new CapabilitySet(keep.Mask & ((1UL << (lastCap + 1)) - 1) & status.Bounding.Mask);
         if (status.Effective == keep && status.Permitted == keep && (status.Bounding.Mask & ~keep.Mask) == 0)
         {
             return;
@@ -32,7 +36,6 @@ public static class CapabilityReduction
                 $"capabilities are still {status.Effective} (permitted {status.Permitted}) after re-exec; wanted {keep}. Refusing to run.");
         }
 
-        int lastCap = int.Parse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim());
         for (int cap = 0; cap <= lastCap; cap++)
         {
             if ((keep.Mask & (1UL << cap)) == 0 && NativeMethods.prctl(PrCapbsetDrop, (ulong)cap, 0, 0, 0) != 0)

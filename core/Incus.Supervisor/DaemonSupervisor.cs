@@ -12,7 +12,7 @@ namespace Incus.Supervisor;
 /// </summary>
 public sealed class DaemonSupervisor(SupervisorOptions options, ILogger log) : IDisposable
 {
-    private static readonly string[] HelperNames = ["host", "net", "instance"];
+    private static readonly string[] HelperNames = ["host", "net", "instance", "lxc"];
     private const string Setpriv = "/usr/bin/setpriv";
     private readonly List<Socket> _listeners = new();
     private readonly List<SupervisedChild> _helpers = new();

@@ -152,6 +152,16 @@ public sealed class ConfinedDirectory : IDisposable
         return new ConfinedDirectory(fd, $"{Description}/{name}");
     }
 
+    /// <summary>Removes a non-directory entry (a file or a symlink, which is not followed).</summary>
+    public void RemoveFile(string name)
+    {
+        Component(name, "name");
+        if (ConfinedNative.unlinkat(Fd, name, 0) != 0)
+        {
+            throw new IOException($"unlink {Description}/{name}: {ConfinedNative.Describe(ConfinedNative.LastError)}");
+        }
+    }
+
     /// <summary>Removes an empty child directory. A symlink in its place is refused, not followed.</summary>
     public void RemoveEmptyChild(string name)
     {

@@ -16,7 +16,8 @@ public static class FixedCommand
         }
         var start = new ProcessStartInfo(program)
         {
-            RedirectStandardInput = standardInput is not null,
+            // Always a fresh pipe: a child must never inherit the helper's stdin, which is the supervisor's control channel.
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -33,8 +34,8 @@ public static class FixedCommand
         if (standardInput is not null)
         {
             await process.StandardInput.WriteAsync(standardInput).ConfigureAwait(false);
-            process.StandardInput.Close();
         }
+        process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);

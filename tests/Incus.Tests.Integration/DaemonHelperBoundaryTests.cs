@@ -10,6 +10,7 @@ public sealed class DaemonHelperBoundaryTests(DaemonFixture fixture)
     [InlineData("host")]
     [InlineData("net")]
     [InlineData("instance")]
+    [InlineData("lxc")]
     public async Task ARootProcessThatIsNotTheCoreIsRefused(string helper)
     {
         string socket = Path.Combine(Daemon.Directory, "run", $"helper-{helper}.socket");

@@ -114,7 +114,7 @@ public sealed class HelperAbuseTests
         // Nothing was created anywhere: not under the storage root, not beside it.
         string storage = Path.Combine(helper.Directory, "storage-pools");
         Assert.Empty(Directory.Exists(storage) ? Directory.GetFileSystemEntries(storage) : []);
-        Assert.Equal(["helper.socket", "logs", "storage-pools"], Directory.GetFileSystemEntries(helper.Directory).Select(p => Path.GetFileName(p)!).Order().ToArray());
+        Assert.Equal(["instance-helper.socket", "logs", "storage-pools"], Directory.GetFileSystemEntries(helper.Directory).Select(p => Path.GetFileName(p)!).Order().ToArray());
 
         using var client = await helper.ConnectAsync();
         var created = await client.ExchangeAsync(HelperLineClient.Call(1, "CreateDirPoolAsync", new Dictionary<string, object?> { ["name"] = "good" }));

@@ -19,7 +19,7 @@ public sealed class LifecycleTests
     public async Task SigtermStopsEveryChildAndRemovesTheSockets()
     {
         await using var daemon = await RunningDaemon.StartAsync();
-        int[] children = [daemon.CorePid, daemon.HelperPid("host"), daemon.HelperPid("net"), daemon.HelperPid("instance")];
+        int[] children = [daemon.CorePid, daemon.HelperPid("host"), daemon.HelperPid("net"), daemon.HelperPid("instance"), daemon.HelperPid("lxc")];
         Assert.Equal(0, await daemon.StopAsync(TimeSpan.FromSeconds(30)));
         foreach (int pid in children)
         {

@@ -12,8 +12,11 @@ public sealed class StandaloneHelper : IAsyncDisposable
 {
     private readonly Socket _listener;
 
-    private StandaloneHelper(string name, string networkNamespace, string directory, Socket listener, Process process)
+    private readonly bool _ownsDirectory;
+
+    private StandaloneHelper(string name, string networkNamespace, string directory, Socket listener, Process process, bool ownsDirectory)
     {
+        _ownsDirectory = ownsDirectory;
         Name = name;
         Namespace = networkNamespace;
         Directory = directory;
@@ -25,16 +28,20 @@ public sealed class StandaloneHelper : IAsyncDisposable
     public string Namespace { get; }
     public string Directory { get; }
     public Process Process { get; }
-    public string SocketPath => Path.Combine(Directory, "helper.socket");
+    public string SocketPath => Path.Combine(Directory, $"{Name}-helper.socket");
     public string AuditLog => Path.Combine(Directory, "logs", "audit.log");
 
-    public static async Task<StandaloneHelper> StartAsync(string name)
+    /// <param name="name">Which helper to start.</param>
+    /// <param name="sharedDirectory">An INCUS_DIR another standalone helper already uses, so the two work on the same tree.</param>
+    public static async Task<StandaloneHelper> StartAsync(string name, string? sharedDirectory = null)
     {
         Stage.RequireRoot();
         string networkNamespace = $"incus-ith-{Guid.NewGuid():N}"[..20];
         (await Command.RunAsync("/bin/ip", "netns", "add", networkNamespace)).EnsureSuccess("ip netns add");
-        string directory = System.IO.Directory.CreateTempSubdirectory("incus-ith-").FullName;
-        var listener = UnixListener.Create(Path.Combine(directory, "helper.socket"), UnixFileMode.UserRead | UnixFileMode.UserWrite, 0, 0);
+        string directory = sharedDirectory ?? System.IO.Directory.CreateTempSubdirectory("incus-ith-").FullName;
+        // As the supervisor leaves INCUS_DIR: traversable, so container root can reach its rootfs.
+        File.SetUnixFileMode(directory, (UnixFileMode)0b111_001_001);
+        var listener = UnixListener.Create(Path.Combine(directory, $"{name}-helper.socket"), UnixFileMode.UserRead | UnixFileMode.UserWrite, 0, 0);
         int fd = (int)listener.SafeHandle.DangerousGetHandle();
         var start = new ProcessStartInfo("/bin/ip")
         {
@@ -53,7 +60,7 @@ public sealed class StandaloneHelper : IAsyncDisposable
         // The helper serves only the pids its parent announces; here the parent is this test process.
         await process.StandardInput.WriteLineAsync($"allow-pid {Environment.ProcessId}");
         await process.StandardInput.FlushAsync();
-        return new StandaloneHelper(name, networkNamespace, directory, listener, process);
+        return new StandaloneHelper(name, networkNamespace, directory, listener, process, ownsDirectory: sharedDirectory is null);
     }
 
     public async Task<HelperLineClient> ConnectAsync() => await HelperLineClient.ConnectAsync(SocketPath);
@@ -75,6 +82,10 @@ public sealed class StandaloneHelper : IAsyncDisposable
         Process.Dispose();
         _listener.Dispose();
         await Command.RunAsync("/bin/ip", "netns", "delete", Namespace);
-        System.IO.Directory.Delete(Directory, recursive: true);
+        File.Delete(SocketPath);
+        if (_ownsDirectory)
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
     }
 }

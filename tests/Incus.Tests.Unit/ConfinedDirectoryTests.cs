@@ -1,5 +1,4 @@
 using Incus.Helpers;
-using Incus.Helpers.Instance;
 
 namespace Incus.Tests.Unit;
 

@@ -1,4 +1,4 @@
-namespace Incus.Helpers.Instance;
+namespace Incus.Helpers;
 
 /// <summary>Instance names follow hostname rules, as in Incus: 1–63 of [A-Za-z0-9-], starting with a letter, not ending with '-'.</summary>
 public static class InstanceNames

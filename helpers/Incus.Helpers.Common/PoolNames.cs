@@ -1,4 +1,4 @@
-namespace Incus.Helpers.Instance;
+namespace Incus.Helpers;
 
 /// <summary>What a storage pool may be called: 1–63 of [A-Za-z0-9_.-], starting with a letter or digit.</summary>
 public static class PoolNames

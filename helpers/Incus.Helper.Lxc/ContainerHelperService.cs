@@ -1,0 +1,164 @@
+using System.Text;
+using Incus.Platform;
+using Incus.Sdk.Helpers;
+
+namespace Incus.Helpers.Lxc;
+
+/// <summary>
+/// The container runtime. LXC passes this process's capability bounding set on to container root, so
+/// it keeps what containers legitimately use and drops only what Incus also denies privileged
+/// containers (module loading, raw I/O, the clock) and the MAC administration capabilities.
+/// </summary>
+public sealed class ContainerHelperService(CallContext context, LxcPaths paths) : IContainerHelper
+{
+    public static readonly CapabilitySet Capabilities = new(Enum.GetValues<LinuxCapability>()
+        .Where(c => c is not (LinuxCapability.SysModule or LinuxCapability.SysRawio or LinuxCapability.SysTime
+            or LinuxCapability.MacAdmin or LinuxCapability.MacOverride))
+        .Aggregate(0UL, (mask, c) => mask | (1UL << (int)c)));
+
+    private const UnixFileMode Traversable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+    private const string LxcStart = "/usr/bin/lxc-start";
+    private const string LxcStop = "/usr/bin/lxc-stop";
+    private const string LxcInfo = "/usr/bin/lxc-info";
+    private static readonly SemaphoreSlim Writer = new(1, 1);
+
+    public Task<ContainerState> StartContainerAsync(ContainerSpec spec, CancellationToken cancellationToken = default) =>
+        Serialized("StartContainer", spec, async () =>
+        {
+            Required(spec);
+            string name = InstanceNames.Validate(spec.Instance);
+            string pool = PoolNames.Validate(spec.Pool);
+            if (!spec.Privileged)
+            {
+                CheckIdmap(spec.IdmapStart, spec.IdmapSize);
+            }
+            if ((await StateAsync(name).ConfigureAwait(false)).Running)
+            {
+                throw new HelperRequestException($"container {name} is already running");
+            }
+            string rootfs = paths.Rootfs(pool, name);
+            using (var root = ConfinedDirectory.OpenRoot(paths.ContainersRoot, Traversable))
+            using (var directory = root.OpenOrCreateChild(name))
+            {
+                directory.SetMode(Traversable);
+                if (directory.ListEntries().Contains("config"))
+                {
+                    directory.RemoveFile("config");
+                }
+                string config = LxcConfig.Build(spec, rootfs, Path.Combine(paths.ContainersRoot, name, "lxc.log"));
+                directory.WriteNewFile("config", new MemoryStream(Encoding.UTF8.GetBytes(config)), UnixFileMode.UserRead | UnixFileMode.UserWrite, 0, 0);
+            }
+            try
+            {
+                await FixedCommand.RunAsync(LxcStart, ["-n", name, "-P", paths.ContainersRoot, "-d"], cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new InvalidOperationException($"container {name} failed to start: {LogTail(name)} ({ex.Message.Split('\n')[0]})", ex);
+            }
+            var state = await StateAsync(name).ConfigureAwait(false);
+            if (!state.Running)
+            {
+                throw new InvalidOperationException($"container {name} stopped right after start: {LogTail(name)}");
+            }
+            return state;
+        });
+
+    public Task<ContainerState> StopContainerAsync(ContainerStop stop, CancellationToken cancellationToken = default) =>
+        Serialized("StopContainer", stop, async () =>
+        {
+            Required(stop);
+            string name = InstanceNames.Validate(stop.Instance);
+            if (stop.TimeoutSeconds is < 1 or > 600)
+            {
+                throw new HelperRequestException($"timeoutSeconds: {stop.TimeoutSeconds} is outside 1-600");
+            }
+            if (!(await StateAsync(name).ConfigureAwait(false)).Running)
+            {
+                return new ContainerState { Running = false, Pid = 0 };
+            }
+            string[] mode = stop.Force ? ["-k"] : ["-t", stop.TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            await FixedCommand.RunAsync(LxcStop, ["-n", name, "-P", paths.ContainersRoot, .. mode], cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await StateAsync(name).ConfigureAwait(false);
+        });
+
+    public Task<ContainerState> GetContainerStateAsync(ContainerName name, CancellationToken cancellationToken = default)
+    {
+        Required(name);
+        return StateAsync(InstanceNames.Validate(name.Instance));
+    }
+
+    public Task ForgetContainerAsync(ContainerName name, CancellationToken cancellationToken = default) =>
+        Serialized("ForgetContainer", name, async () =>
+        {
+            Required(name);
+            string instance = InstanceNames.Validate(name.Instance);
+            if ((await StateAsync(instance).ConfigureAwait(false)).Running)
+            {
+                throw new HelperRequestException($"container {instance} is running");
+            }
+            using var root = ConfinedDirectory.OpenRoot(paths.ContainersRoot, Traversable);
+            if (root.ListEntries().Contains(instance))
+            {
+                root.RemoveTree(instance);
+            }
+            return true;
+        });
+
+    private async Task<ContainerState> StateAsync(string name)
+    {
+        if (!Directory.Exists(Path.Combine(paths.ContainersRoot, name)))
+        {
+            return new ContainerState { Running = false, Pid = 0 };
+        }
+        string output = await FixedCommand.RunAsync(LxcInfo, ["-n", name, "-P", paths.ContainersRoot, "-s", "-p"]).ConfigureAwait(false);
+        // "State:          RUNNING" / "PID:            1234"
+        var fields = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(':', 2))
+            .Where(parts => parts.Length == 2)
+            .ToDictionary(parts => parts[0].Trim(), parts => parts[1].Trim(), StringComparer.Ordinal);
+        bool running = fields.GetValueOrDefault("State") == "RUNNING";
+        int pid = running && int.TryParse(fields.GetValueOrDefault("PID"), out int parsed) ? parsed : 0;
+        return new ContainerState { Running = running, Pid = pid };
+    }
+
+    private string LogTail(string name)
+    {
+        string log = Path.Combine(paths.ContainersRoot, name, "lxc.log");
+        return File.Exists(log) ? string.Join(" | ", File.ReadLines(log).Where(l => !l.Contains(" INFO ", StringComparison.Ordinal) && !l.Contains("Inherited fd", StringComparison.Ordinal)).TakeLast(6)) : "no log";
+    }
+
+    /// <summary>An unprivileged map must lie inside root's subordinate ids.</summary>
+    private static void CheckIdmap(uint start, uint size)
+    {
+        var range = new IdRange(start, size);
+        var uids = SubordinateIds.Read("/etc/subuid") ?? SubordinateIds.Fallback;
+        var gids = SubordinateIds.Read("/etc/subgid") ?? SubordinateIds.Fallback;
+        if (size == 0 || start == 0 || !uids.Contains(range) || !gids.Contains(range))
+        {
+            throw new HelperRequestException($"id map {range} is not inside root's subordinate ids ({uids} / {gids})");
+        }
+    }
+
+    private async Task<T> Serialized<T>(string operation, object? arguments, Func<Task<T>> action)
+    {
+        await Writer.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await context.AuditedAsync(operation, arguments, action).ConfigureAwait(false);
+        }
+        finally
+        {
+            Writer.Release();
+        }
+    }
+
+    private static void Required(object? value)
+    {
+        if (value is null)
+        {
+            throw new HelperRequestException("request: missing");
+        }
+    }
+}

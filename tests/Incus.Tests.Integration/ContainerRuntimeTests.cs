@@ -1,0 +1,137 @@
+using Incus.Daemon.Helpers;
+using Incus.Platform;
+using Incus.Sdk.Helpers;
+using Serilog;
+
+namespace Incus.Tests.Integration;
+
+/// <summary>Real LXC containers started by the runtime helper from a rootfs the instance helper made.</summary>
+public sealed class ContainerRuntimeTests
+{
+    private static readonly ILogger Log = new LoggerConfiguration().CreateLogger();
+
+    private sealed class Rig : IAsyncDisposable
+    {
+        public required StandaloneHelper Storage { get; init; }
+        public required StandaloneHelper Runtime { get; init; }
+        public required StorageHelperClient StorageClient { get; init; }
+        public required HelperConnection<IStorageHelper> StorageConnection { get; init; }
+        public required HelperConnection<IContainerHelper> RuntimeConnection { get; init; }
+        public string LxcPath => Path.Combine(Runtime.Directory, "containers");
+
+        public Task<Command.Result> AttachAsync(string instance, params string[] command) =>
+            Command.RunAsync("/bin/ip", ["netns", "exec", Runtime.Namespace, "/usr/bin/lxc-attach", "-n", instance, "-P", LxcPath, "--", .. command]);
+
+        public async ValueTask DisposeAsync()
+        {
+            // A failed test must not leave a container running: stop whatever this rig started.
+            if (Directory.Exists(LxcPath))
+            {
+                foreach (string container in Directory.GetDirectories(LxcPath))
+                {
+                    await Command.RunAsync("/bin/ip", ["netns", "exec", Runtime.Namespace, "/usr/bin/lxc-stop", "-n", Path.GetFileName(container), "-P", LxcPath, "-k"]);
+                }
+            }
+            await RuntimeConnection.DisposeAsync();
+            await StorageConnection.DisposeAsync();
+            await Runtime.DisposeAsync();
+            await Storage.DisposeAsync();
+        }
+    }
+
+    private static async Task<Rig> StartAsync()
+    {
+        var storage = await StandaloneHelper.StartAsync("instance");
+        var runtime = await StandaloneHelper.StartAsync("lxc", storage.Directory);
+        var storageConnection = new HelperConnection<IStorageHelper>("instance", storage.SocketPath, Log);
+        var rig = new Rig
+        {
+            Storage = storage,
+            Runtime = runtime,
+            StorageConnection = storageConnection,
+            StorageClient = new StorageHelperClient(storageConnection),
+            RuntimeConnection = new HelperConnection<IContainerHelper>("lxc", runtime.SocketPath, Log),
+        };
+        await rig.StorageClient.CreateDirPoolAsync(new PoolName { Name = "pool" });
+        string images = Directory.CreateDirectory(Path.Combine(storage.Directory, "images")).FullName;
+        File.Copy(await BusyboxImage.PathAsync(), Path.Combine(images, await BusyboxImage.FingerprintAsync()));
+        return rig;
+    }
+
+    private static async Task CreateAsync(Rig rig, string instance, uint root) =>
+        await rig.StorageClient.CreateInstanceRootfsAsync(new InstanceRootfsSpec
+        {
+            Pool = "pool", Instance = instance, Fingerprint = await BusyboxImage.FingerprintAsync(), RootUid = root, RootGid = root,
+        });
+
+    [Fact]
+    public async Task AnUnprivilegedContainerRunsAtTheStartOfRootsRangeAndHidesHostNames()
+    {
+        await using var rig = await StartAsync();
+        uint start = (uint)SubordinateIds.ForRoot().Start;
+        await CreateAsync(rig, "c1", start);
+
+        var state = await rig.RuntimeConnection.CallAsync("StartContainer", lxc => lxc.StartContainerAsync(new ContainerSpec
+        {
+            Instance = "c1", Pool = "pool", Privileged = false, IdmapStart = start, IdmapSize = 65536,
+        }));
+        try
+        {
+            Assert.True(state.Running);
+            var init = ProcessStatus.Read(state.Pid);
+            Assert.Equal(start, init.RealUid);
+            Assert.Equal($"0 {start} 65536", string.Join(' ', File.ReadAllText($"/proc/{state.Pid}/uid_map").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+
+            var id = await rig.AttachAsync("c1", "/bin/busybox", "id", "-u");
+            Assert.Equal("0", id.EnsureSuccess("lxc-attach id").Output.Trim());
+            var slab = await rig.AttachAsync("c1", "/bin/busybox", "ls", "/sys/kernel/slab");
+            Assert.Equal("", slab.EnsureSuccess("ls slab").Output.Trim());
+            var schedDebug = await rig.AttachAsync("c1", "/bin/busybox", "cat", "/proc/sched_debug");
+            Assert.Equal("", schedDebug.Output.Trim());
+        }
+        finally
+        {
+            var stopped = await rig.RuntimeConnection.CallAsync("StopContainer", lxc => lxc.StopContainerAsync(new ContainerStop { Instance = "c1", Force = true }));
+            Assert.False(stopped.Running);
+        }
+        Assert.False(Directory.Exists($"/proc/{state.Pid}"));
+        await rig.RuntimeConnection.CallAsync("ForgetContainer", lxc => lxc.ForgetContainerAsync(new ContainerName { Instance = "c1" }));
+        Assert.False(Directory.Exists(Path.Combine(rig.LxcPath, "c1")));
+        await rig.StorageClient.DeleteInstanceVolumeAsync(new InstanceVolume { Pool = "pool", Instance = "c1" });
+    }
+
+    [Fact]
+    public async Task APrivilegedContainerSharesTheHostsIds()
+    {
+        await using var rig = await StartAsync();
+        await CreateAsync(rig, "p1", 0);
+        var state = await rig.RuntimeConnection.CallAsync("StartContainer", lxc => lxc.StartContainerAsync(new ContainerSpec
+        {
+            Instance = "p1", Pool = "pool", Privileged = true, IdmapStart = 0, IdmapSize = 0,
+        }));
+        try
+        {
+            Assert.Equal("0 0 4294967295", string.Join(' ', File.ReadAllText($"/proc/{state.Pid}/uid_map").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+            Assert.Equal(0u, ProcessStatus.Read(state.Pid).RealUid);
+        }
+        finally
+        {
+            await rig.RuntimeConnection.CallAsync("StopContainer", lxc => lxc.StopContainerAsync(new ContainerStop { Instance = "p1", Force = true }));
+        }
+        await rig.RuntimeConnection.CallAsync("ForgetContainer", lxc => lxc.ForgetContainerAsync(new ContainerName { Instance = "p1" }));
+    }
+
+    [Theory]
+    [InlineData("../c1", 1000000u, 65536u, false)]
+    [InlineData("c1", 1000u, 65536u, false)]
+    [InlineData("c1", 0u, 0u, false)]
+    [InlineData("c1", 4294900000u, 65536u, false)]
+    public async Task BadSpecsAreRefusedBeforeLxcRuns(string instance, uint start, uint size, bool privileged)
+    {
+        await using var rig = await StartAsync();
+        var refused = await Assert.ThrowsAsync<HelperFailedException>(() => rig.RuntimeConnection.CallAsync("StartContainer",
+            lxc => lxc.StartContainerAsync(new ContainerSpec { Instance = instance, Pool = "pool", Privileged = privileged, IdmapStart = start, IdmapSize = size })));
+        Assert.True(refused.Refused, refused.Message);
+        Assert.False(File.Exists(Path.Combine(rig.LxcPath, "c1", "config")));
+    }
+}

@@ -17,6 +17,10 @@ public static class Commands
         root.Subcommands.Add(StorageCommands.Build());
         root.Subcommands.Add(ImageCommands.Build());
         root.Subcommands.Add(ProfileCommands.Build());
+        foreach (var command in InstanceCommands.Build())
+        {
+            root.Subcommands.Add(command);
+        }
         return root;
     }
 
@@ -52,10 +56,16 @@ public static class Commands
     private static Command Info()
     {
         var format = FormatOption();
-        var command = new Command("info", "Show the server's information") { format };
+        var instance = new Argument<string?>("instance") { Arity = ArgumentArity.ZeroOrOne, Description = "An instance to describe instead of the server" };
+        var command = new Command("info", "Show the server's or an instance's information") { instance, format };
         command.SetAction(async (result, cancellationToken) =>
         {
             using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            if (result.GetValue(instance) is { Length: > 0 } name)
+            {
+                await InstanceCommands.PrintInfoAsync(client, name, cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
             var info = await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false);
             Console.Write(OutputFormat.Render(info, result.GetValue(format)!));
             return 0;

@@ -103,10 +103,10 @@ public sealed class IncusClient : IDisposable
 
     /// <summary>Sends a raw body (an image upload) and returns the envelope's operation URL, or the metadata for sync answers.</summary>
     public async Task<ResponseEnvelope> SendStreamAsync(HttpMethod method, string path, Stream body, IDictionary<string, string> headers,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string contentType = "application/octet-stream")
     {
         using var request = new HttpRequestMessage(method, path) { Content = new StreamContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         foreach (var (name, value) in headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);

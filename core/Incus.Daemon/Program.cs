@@ -4,6 +4,7 @@ using Incus.Daemon.Database;
 using Incus.Daemon.Events;
 using Incus.Daemon.Helpers;
 using Incus.Daemon.Images;
+using Incus.Daemon.Instances;
 using Incus.Daemon.Operations;
 using Incus.Daemon.Plugins;
 using Incus.Daemon.Profiles;
@@ -56,8 +57,12 @@ try
     var operations = new OperationManager(events);
     var images = new ImageService(new ImageStore(database), options.Layout.ImageDirectory, operations, events, Log.Logger);
     var poolStore = new StoragePoolStore(database);
-    var profiles = new ProfileService(new ProfileStore(database), poolStore, events);
-    var storagePools = new StoragePoolService(poolStore, drivers, new StorageHelperClient(helpers.Instance), events, Log.Logger, profiles.UsingPool);
+    var profileStore = new ProfileStore(database);
+    var profiles = new ProfileService(profileStore, poolStore, events);
+    var storageHelper = new StorageHelperClient(helpers.Instance);
+    var storagePools = new StoragePoolService(poolStore, drivers, storageHelper, events, Log.Logger, profiles.UsingPool);
+    var instances = new InstanceService(new InstanceStore(database), profileStore, poolStore, images, storageHelper, helpers.Lxc, operations, events,
+        new IdmapAllocator(SubordinateIds.ForRoot()), Log.Logger);
     await StartupHardening.ApplyAsync(helpers, server, Log.Logger);
 
     var builder = WebApplication.CreateSlimBuilder();
@@ -84,6 +89,7 @@ try
     StoragePoolRoutes.Map(app, storagePools);
     ImageRoutes.Map(app, images);
     ProfileRoutes.Map(app, profiles);
+    InstanceRoutes.Map(app, instances, operations);
 
     // The supervisor holds our stdin; when it goes away, so do we.
     var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

@@ -59,6 +59,20 @@ public static class SchemaMigrations
         );
         INSERT INTO profiles (name, description) VALUES ('default', 'Default Incus profile');
         """,
+        // 5: instances; config holds the volatile.* keys too, devices and profiles are JSON.
+        """
+        CREATE TABLE instances (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            name         TEXT NOT NULL UNIQUE,
+            architecture TEXT NOT NULL,
+            description  TEXT NOT NULL DEFAULT '',
+            config       TEXT NOT NULL DEFAULT '{}',
+            devices      TEXT NOT NULL DEFAULT '{}',
+            profiles     TEXT NOT NULL DEFAULT '[]',
+            ephemeral    INTEGER NOT NULL DEFAULT 0,
+            created_at   TEXT NOT NULL
+        );
+        """,
     ];
 
     public static int Apply(LocalDatabase database) => Apply(database, Steps);

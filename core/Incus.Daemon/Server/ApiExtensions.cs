@@ -11,5 +11,9 @@ public static class ApiExtensions
         "etag",   // ETag on GET /1.0 and If-Match on PUT/PATCH /1.0
         "patch",  // PATCH /1.0
         "api_os", // environment.os_name and os_version
+        "instances", // /1.0/instances (with the /1.0/containers aliases)
+        "container_full", // recursion=2 on instance lists returns state with each instance
+        "instance_get_full", // recursion=1 on one instance returns its state
+        "api_filtering", // filter= on instance lists
     ];
 }

@@ -1,0 +1,304 @@
+using System.Text.Json;
+using Incus.Api;
+using Incus.Daemon.Api;
+using Incus.Daemon.Events;
+using Incus.Daemon.Helpers;
+using Incus.Daemon.Images;
+using Incus.Daemon.Operations;
+using Incus.Daemon.Profiles;
+using Incus.Daemon.Storage;
+using Incus.Platform;
+using Incus.Sdk.Helpers;
+using Serilog;
+
+namespace Incus.Daemon.Instances;
+
+/// <summary>
+/// Container instances: created from a local image into the pool of their root disk, with an id
+/// map chosen here and kept in volatile keys, and run by the LXC helper.
+/// </summary>
+public sealed class InstanceService(
+    InstanceStore store,
+    ProfileStore profiles,
+    StoragePoolStore pools,
+    ImageService images,
+    IStorageHelper storage,
+    HelperConnection<IContainerHelper> runtime,
+    OperationManager operations,
+    EventHub events,
+    IdmapAllocator idmaps,
+    ILogger log)
+{
+    private readonly SemaphoreSlim _changes = new(1, 1);
+
+    public static string? ValidateName(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return "No name provided";
+        }
+        if (name.Length > 63 || !char.IsAsciiLetter(name[0]) || name[^1] == '-' || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '-')))
+        {
+            return $"Invalid instance name \"{name}\": use 1-63 letters, digits and hyphens, starting with a letter and not ending with a hyphen";
+        }
+        return null;
+    }
+
+    public TrackedOperation Create(InstancesPost request)
+    {
+        if (ValidateName(request.Name) is { } nameError)
+        {
+            throw ApiException.BadRequest(nameError);
+        }
+        if (request.Type is { Length: > 0 } type && type != "container")
+        {
+            throw ApiException.BadRequest($"Instance type \"{type}\" is not supported; only containers are");
+        }
+        if (request.Source is not { Type: "image" } source || !string.IsNullOrEmpty(source.Server))
+        {
+            throw ApiException.BadRequest("Only instances from a local image (source type \"image\") are supported");
+        }
+        var image = images.Resolve(source.Alias ?? source.Fingerprint ?? "");
+        string name = request.Name!;
+        var profileNames = request.Profiles ?? [ProfileService.DefaultProfile];
+        var config = request.Config ?? new Dictionary<string, string>();
+        if (config.Keys.FirstOrDefault(k => k.StartsWith("volatile.", StringComparison.Ordinal)) is { } volatileKey)
+        {
+            throw ApiException.BadRequest($"Invalid config key \"{volatileKey}\": volatile keys are set by the daemon");
+        }
+        var draft = new InstanceRecord(name, image.Architecture, request.Description ?? "", config, request.Devices ?? new(), profileNames, request.Ephemeral, DateTimeOffset.UtcNow);
+        var (expandedConfig, expandedDevices) = Expand(draft);
+        Validate(expandedConfig, expandedDevices, draft);
+        string pool = RootPool(expandedDevices) ?? throw ApiException.BadRequest("No root disk device: add one to the instance or its profiles (incus admin init --minimal gives the default profile one)");
+        if (store.Find(name) is not null)
+        {
+            throw new ApiException(409, $"Instance \"{name}\" already exists");
+        }
+
+        return operations.Start("Creating instance", Resources(name), false, async (_, cancellationToken) =>
+        {
+            await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var allocation = Allocate(IdmapRequest.FromConfig(expandedConfig));
+                var withVolatile = new Dictionary<string, string>(config)
+                {
+                    ["volatile.base_image"] = image.Fingerprint,
+                    ["volatile.uuid"] = Guid.NewGuid().ToString(),
+                    ["volatile.idmap.base"] = (allocation.Range?.Start ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["volatile.idmap.current"] = allocation.ToVolatileJson(),
+                    ["volatile.idmap.next"] = allocation.ToVolatileJson(),
+                    ["volatile.last_state.power"] = "STOPPED",
+                };
+                var record = draft with { Config = withVolatile };
+                if (!store.TryAdd(record))
+                {
+                    throw new ApiException(409, $"Instance \"{name}\" already exists");
+                }
+                uint root = (uint)(allocation.Range?.Start ?? 0);
+                try
+                {
+                    await storage.CreateInstanceRootfsAsync(new InstanceRootfsSpec
+                    {
+                        Pool = pool, Instance = name, Fingerprint = image.Fingerprint, RootUid = root, RootGid = root,
+                    }, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    store.Remove(name);
+                    throw;
+                }
+            }
+            finally
+            {
+                _changes.Release();
+            }
+            Publish("instance-created", name);
+            log.Information("created instance {Instance} from {Image}", name, image.Fingerprint);
+            if (request.Start)
+            {
+                await StartAsync(name, cancellationToken).ConfigureAwait(false);
+            }
+        });
+    }
+
+    public async Task StartAsync(string name, CancellationToken cancellationToken)
+    {
+        var instance = Find(name);
+        var (expandedConfig, expandedDevices) = Expand(instance);
+        var range = CurrentRange(instance);
+        var state = await runtime.CallAsync("StartContainer", lxc => lxc.StartContainerAsync(new ContainerSpec
+        {
+            Instance = name,
+            Pool = RootPool(expandedDevices) ?? throw ApiException.BadRequest("The instance has no root disk"),
+            Privileged = expandedConfig.GetValueOrDefault("security.privileged") == "true",
+            IdmapStart = (uint)(range?.Start ?? 0),
+            IdmapSize = (uint)(range?.Size ?? 0),
+        }, cancellationToken), cancellationToken).ConfigureAwait(false);
+        SetPower(instance, "RUNNING");
+        Publish("instance-started", name);
+        log.Information("started instance {Instance} (init pid {Pid})", name, state.Pid);
+    }
+
+    public async Task StopAsync(string name, bool force, int timeout, CancellationToken cancellationToken)
+    {
+        var instance = Find(name);
+        await runtime.CallAsync("StopContainer", lxc => lxc.StopContainerAsync(new ContainerStop
+        {
+            Instance = name, Force = force || timeout == 0, TimeoutSeconds = timeout is < 1 or > 600 ? 600 : timeout,
+        }, cancellationToken), cancellationToken).ConfigureAwait(false);
+        SetPower(instance, "STOPPED");
+        Publish("instance-stopped", name);
+    }
+
+    public TrackedOperation Delete(string name)
+    {
+        var instance = Find(name);
+        return operations.Start("Deleting instance", Resources(name), false, async (_, cancellationToken) =>
+        {
+            var state = await StateAsync(name, cancellationToken).ConfigureAwait(false);
+            if (state.StatusCode == OperationStatus.Running.Code)
+            {
+                throw ApiException.BadRequest("The instance is currently running, stop it first");
+            }
+            var (_, expandedDevices) = Expand(instance);
+            await runtime.CallAsync("ForgetContainer", lxc => lxc.ForgetContainerAsync(new ContainerName { Instance = name }, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+            if (RootPool(expandedDevices) is { } pool)
+            {
+                await storage.DeleteInstanceVolumeAsync(new InstanceVolume { Pool = pool, Instance = name }, cancellationToken).ConfigureAwait(false);
+            }
+            store.Remove(name);
+            Publish("instance-deleted", name);
+        });
+    }
+
+    public async Task<InstanceState> StateAsync(string name, CancellationToken cancellationToken)
+    {
+        _ = Find(name);
+        var state = await runtime.CallAsync("GetContainerState", lxc => lxc.GetContainerStateAsync(new ContainerName { Instance = name }, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        var status = state.Running ? OperationStatus.Running : OperationStatus.Stopped;
+        return new InstanceState { Status = status.Name, StatusCode = status.Code, Pid = state.Pid, Processes = state.Running ? 1 : 0 };
+    }
+
+    public async Task<Instance> GetAsync(string name, bool withState, CancellationToken cancellationToken)
+    {
+        var instance = Find(name);
+        var state = await StateAsync(name, cancellationToken).ConfigureAwait(false);
+        var (expandedConfig, expandedDevices) = Expand(instance);
+        return new Instance
+        {
+            Name = instance.Name,
+            Description = instance.Description,
+            Status = state.Status,
+            StatusCode = state.StatusCode,
+            Architecture = instance.Architecture,
+            Config = instance.Config,
+            Devices = instance.Devices,
+            ExpandedConfig = expandedConfig,
+            ExpandedDevices = expandedDevices,
+            Profiles = instance.Profiles,
+            Ephemeral = instance.Ephemeral,
+            CreatedAt = instance.CreatedAt,
+            LastUsedAt = instance.CreatedAt,
+            State = withState ? state : null,
+        };
+    }
+
+    public IReadOnlyList<string> Names() => store.All().Select(i => i.Name).ToList();
+
+    private InstanceRecord Find(string name) => store.Find(name) ?? throw ApiException.NotFound("Instance not found");
+
+    private IdmapAllocation Allocate(IdmapRequest request)
+    {
+        var others = store.All().Select(i => (Range: CurrentRange(i), Isolated: Expand(i).Config.GetValueOrDefault("security.idmap.isolated") == "true"))
+            .Where(o => o.Range is not null).ToList();
+        long shared = others.Where(o => !o.Isolated).Select(o => o.Range!.Value.Size).DefaultIfEmpty(IdmapRequest.DefaultSize).Max();
+        try
+        {
+            return idmaps.Allocate(request, shared, others.Where(o => o.Isolated).Select(o => o.Range!.Value).ToList());
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw ApiException.BadRequest(ex.Message);
+        }
+    }
+
+    /// <summary>The host id range recorded in volatile.idmap.current, or null for privileged instances.</summary>
+    private static IdRange? CurrentRange(InstanceRecord instance)
+    {
+        string json = instance.Config.GetValueOrDefault("volatile.idmap.current") ?? "[]";
+        using var document = JsonDocument.Parse(json);
+        foreach (var entry in document.RootElement.EnumerateArray())
+        {
+            if (entry.GetProperty("Isuid").GetBoolean())
+            {
+                return new IdRange(entry.GetProperty("Hostid").GetInt64(), entry.GetProperty("Maprange").GetInt64());
+            }
+        }
+        return null;
+    }
+
+    private void SetPower(InstanceRecord instance, string power)
+    {
+        var config = new Dictionary<string, string>(Find(instance.Name).Config) { ["volatile.last_state.power"] = power };
+        store.UpdateConfig(instance.Name, config);
+    }
+
+    private (Dictionary<string, string> Config, Dictionary<string, Dictionary<string, string>> Devices) Expand(InstanceRecord instance)
+    {
+        var config = new Dictionary<string, string>(StringComparer.Ordinal);
+        var devices = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        foreach (string profileName in instance.Profiles)
+        {
+            var profile = profiles.Find(profileName) ?? throw ApiException.BadRequest($"Profile \"{profileName}\" doesn't exist");
+            foreach (var (key, value) in profile.Config)
+            {
+                config[key] = value;
+            }
+            foreach (var (device, keys) in profile.Devices)
+            {
+                devices[device] = new Dictionary<string, string>(keys);
+            }
+        }
+        foreach (var (key, value) in instance.Config)
+        {
+            config[key] = value;
+        }
+        // An instance's own device replaces the profile's device of the same name entirely, as in Incus.
+        foreach (var (device, keys) in instance.Devices)
+        {
+            devices[device] = new Dictionary<string, string>(keys);
+        }
+        return (config, devices);
+    }
+
+    private void Validate(Dictionary<string, string> expandedConfig, Dictionary<string, Dictionary<string, string>> expandedDevices, InstanceRecord instance)
+    {
+        if (InstanceConfigKeys.ValidateAll(instance.Config, inProfile: false) is { } ownError)
+        {
+            throw ApiException.BadRequest(ownError);
+        }
+        if (InstanceConfigKeys.ValidateAll(expandedConfig, inProfile: false) is { } configError)
+        {
+            throw ApiException.BadRequest(configError);
+        }
+        if (DeviceRules.ValidateAll(expandedDevices, pool => pools.Find(pool) is not null) is { } deviceError)
+        {
+            throw ApiException.BadRequest(deviceError);
+        }
+    }
+
+    private static string? RootPool(IReadOnlyDictionary<string, Dictionary<string, string>> devices) =>
+        devices.Values.FirstOrDefault(d => d.GetValueOrDefault("type") == "disk" && d.GetValueOrDefault("path") == "/")?.GetValueOrDefault("pool");
+
+    private static Dictionary<string, List<string>> Resources(string name) => new()
+    {
+        ["instances"] = [$"/1.0/instances/{name}"],
+        ["containers"] = [$"/1.0/containers/{name}"],
+    };
+
+    private void Publish(string action, string name) =>
+        events.Publish("lifecycle", new Dictionary<string, object> { ["action"] = action, ["source"] = $"/1.0/instances/{name}" });
+}

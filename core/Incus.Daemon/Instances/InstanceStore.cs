@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.Json;
+using Incus.Daemon.Database;
+using Microsoft.Data.Sqlite;
+
+namespace Incus.Daemon.Instances;
+
+/// <summary>The <c>instances</c> table.</summary>
+public sealed class InstanceStore(LocalDatabase database)
+{
+    public IReadOnlyList<InstanceRecord> All() => database.Transaction((c, t) => Query(c, t, null));
+
+    public InstanceRecord? Find(string name) => database.Transaction((c, t) => Query(c, t, name).SingleOrDefault());
+
+    public bool TryAdd(InstanceRecord instance) =>
+        database.Transaction((c, t) =>
+        {
+            using var insert = c.CreateCommand();
+            insert.Transaction = t;
+            insert.CommandText = """
+                INSERT INTO instances (name, architecture, description, config, devices, profiles, ephemeral, created_at)
+                VALUES ($n, $a, $d, $c, $v, $p, $e, $t) ON CONFLICT(name) DO NOTHING;
+                """;
+            Bind(insert, instance);
+            return insert.ExecuteNonQuery() == 1;
+        });
+
+    public void UpdateConfig(string name, IReadOnlyDictionary<string, string> config) =>
+        database.Transaction((c, t) =>
+        {
+            using var update = c.CreateCommand();
+            update.Transaction = t;
+            update.CommandText = "UPDATE instances SET config = $c WHERE name = $n;";
+            update.Parameters.AddWithValue("$n", name);
+            update.Parameters.AddWithValue("$c", JsonSerializer.Serialize(config));
+            update.ExecuteNonQuery();
+        });
+
+    public void Remove(string name) =>
+        database.Transaction((c, t) =>
+        {
+            using var delete = c.CreateCommand();
+            delete.Transaction = t;
+            delete.CommandText = "DELETE FROM instances WHERE name = $n;";
+            delete.Parameters.AddWithValue("$n", name);
+            delete.ExecuteNonQuery();
+        });
+
+    private static void Bind(SqliteCommand command, InstanceRecord instance)
+    {
+        command.Parameters.AddWithValue("$n", instance.Name);
+        command.Parameters.AddWithValue("$a", instance.Architecture);
+        command.Parameters.AddWithValue("$d", instance.Description);
+        command.Parameters.AddWithValue("$c", JsonSerializer.Serialize(instance.Config));
+        command.Parameters.AddWithValue("$v", JsonSerializer.Serialize(instance.Devices));
+        command.Parameters.AddWithValue("$p", JsonSerializer.Serialize(instance.Profiles));
+        command.Parameters.AddWithValue("$e", instance.Ephemeral ? 1 : 0);
+        command.Parameters.AddWithValue("$t", instance.CreatedAt.ToString("O"));
+    }
+
+    private static List<InstanceRecord> Query(SqliteConnection c, SqliteTransaction t, string? name)
+    {
+        using var query = c.CreateCommand();
+        query.Transaction = t;
+        const string Columns = "name, architecture, description, config, devices, profiles, ephemeral, created_at";
+        query.CommandText = name is null
+            ? $"SELECT {Columns} FROM instances ORDER BY name;"
+            : $"SELECT {Columns} FROM instances WHERE name = $n;";
+        if (name is not null)
+        {
+            query.Parameters.AddWithValue("$n", name);
+        }
+        using var reader = query.ExecuteReader();
+        var instances = new List<InstanceRecord>();
+        while (reader.Read())
+        {
+            instances.Add(new InstanceRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(3)) ?? new(),
+                JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, string>>>(reader.GetString(4)) ?? new(),
+                JsonSerializer.Deserialize<List<string>>(reader.GetString(5)) ?? [],
+                reader.GetInt64(6) != 0,
+                DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture)));
+        }
+        return instances;
+    }
+}

@@ -1,0 +1,218 @@
+using System.Text.Json;
+using Incus.Platform;
+
+namespace Incus.Tests.Integration;
+
+/// <summary>Containers through the API, our CLI and the real lxc client, on a real LXC in the daemon's namespace.</summary>
+[Collection(DaemonCollection.Name)]
+public sealed class InstanceTests(DaemonFixture fixture)
+{
+    private const string Image = "it-instances";
+    private RunningDaemon Daemon => fixture.Daemon;
+    private Dictionary<string, string> CliEnvironment => new() { ["INCUS_DIR"] = Daemon.Directory };
+    private string LxcPath => Path.Combine(Daemon.Directory, "containers");
+
+    private async Task PrepareAsync()
+    {
+        (await Command.RunAsync(Stage.Cli, ["admin", "init", "--minimal"], CliEnvironment)).EnsureSuccess("admin init");
+        if ((await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/images/aliases/{Image}")).Status == 404)
+        {
+            string fingerprint = await BusyboxImage.FingerprintAsync();
+            if ((await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/images/{fingerprint}")).Status == 404)
+            {
+                (await Command.RunAsync(Stage.Cli, ["image", "import", await BusyboxImage.PathAsync()], CliEnvironment)).EnsureSuccess("image import");
+            }
+            Assert.Equal(200, (await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Post, "/1.0/images/aliases",
+                JsonSerializer.Serialize(new { name = Image, target = fingerprint }))).Status);
+        }
+    }
+
+    private async Task<JsonElement> WaitAsync(UnixHttp.Answer accepted)
+    {
+        Assert.Equal(202, accepted.Status);
+        var done = await UnixHttp.GetAsync(Daemon.SocketPath, $"{accepted.Body.GetProperty("operation").GetString()}/wait?timeout=120");
+        return done.Metadata;
+    }
+
+    private async Task<JsonElement> CreateAsync(string name, bool start, object? config = null, string[]? profiles = null)
+    {
+        var body = JsonSerializer.Serialize(new { name, source = new { type = "image", alias = Image }, start, config = config ?? new { }, profiles = profiles ?? ["default"] });
+        return await WaitAsync(await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Post, "/1.0/instances", body));
+    }
+
+    private async Task DeleteAsync(string name)
+    {
+        var state = await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/instances/{name}/state");
+        if (state.Status == 404)
+        {
+            return;
+        }
+        if (state.Metadata.GetProperty("status").GetString() == "Running")
+        {
+            await WaitAsync(await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Put, $"/1.0/instances/{name}/state", "{\"action\":\"stop\",\"force\":true}"));
+        }
+        var deleted = await WaitAsync(await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Delete, $"/1.0/instances/{name}"));
+        Assert.Equal(200, deleted.GetProperty("status_code").GetInt32());
+    }
+
+    private Task<Command.Result> AttachAsync(string name, params string[] command) =>
+        Command.RunAsync("/bin/ip", ["netns", "exec", Daemon.Namespace, "/usr/bin/lxc-attach", "-n", name, "-P", LxcPath, "--", .. command]);
+
+    private static (long Start, long Size) VolatileRange(JsonElement instance)
+    {
+        using var map = JsonDocument.Parse(instance.GetProperty("config").GetProperty("volatile.idmap.current").GetString()!);
+        var uid = map.RootElement.EnumerateArray().First(e => e.GetProperty("Isuid").GetBoolean());
+        return (uid.GetProperty("Hostid").GetInt64(), uid.GetProperty("Maprange").GetInt64());
+    }
+
+    [Fact]
+    public async Task ALaunchedContainerRunsUnprivilegedHidesHostNamesAndLeavesNothingBehind()
+    {
+        await PrepareAsync();
+        var created = await CreateAsync("it-c1", start: true);
+        Assert.Equal(200, created.GetProperty("status_code").GetInt32());
+        try
+        {
+            var instance = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-c1?recursion=1")).Metadata;
+            Assert.Equal("Running", instance.GetProperty("status").GetString());
+            int pid = instance.GetProperty("state").GetProperty("pid").GetInt32();
+            var (start, size) = VolatileRange(instance);
+            Assert.Equal(SubordinateIds.ForRoot().Start, start);
+            Assert.Equal((uint)start, ProcessStatus.Read(pid).RealUid);
+            Assert.Equal($"0 {start} {size}", string.Join(' ', File.ReadAllText($"/proc/{pid}/uid_map").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+
+            Assert.Equal("0", (await AttachAsync("it-c1", "/bin/busybox", "id", "-u")).EnsureSuccess("id").Output.Trim());
+            Assert.Equal("", (await AttachAsync("it-c1", "/bin/busybox", "ls", "/sys/kernel/slab")).EnsureSuccess("ls slab").Output.Trim());
+            Assert.Equal("", (await AttachAsync("it-c1", "/bin/busybox", "cat", "/proc/sched_debug")).Output.Trim());
+
+            string directory = Path.Combine(Daemon.Directory, "storage-pools", "default", "containers", "it-c1");
+            Assert.Equal(UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+            await TestUsers.EnsureAsync();
+            Assert.NotEqual(0, (await Command.RunAsUserAsync(TestUsers.Outsider, "/bin/ls", [directory])).ExitCode);
+
+            var stopped = await WaitAsync(await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Put, "/1.0/instances/it-c1/state", "{\"action\":\"stop\",\"force\":true}"));
+            Assert.Equal(200, stopped.GetProperty("status_code").GetInt32());
+            Assert.False(Directory.Exists($"/proc/{pid}"));
+            Assert.Equal("Stopped", (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-c1/state")).Metadata.GetProperty("status").GetString());
+        }
+        finally
+        {
+            await DeleteAsync("it-c1");
+        }
+        Assert.False(Directory.Exists(Path.Combine(Daemon.Directory, "storage-pools", "default", "containers", "it-c1")));
+        Assert.False(Directory.Exists(Path.Combine(LxcPath, "it-c1")));
+        Assert.Equal("", (await Command.RunAsync("/usr/bin/pgrep", "-f", $"lxc monitor\\] {LxcPath} it-c1")).Output.Trim());
+    }
+
+    [Fact]
+    public async Task IsolatedContainersGetDisjointRangesAndExhaustionGivesNumbers()
+    {
+        await PrepareAsync();
+        string[] names = ["it-iso1", "it-iso2", "it-iso3"];
+        try
+        {
+            var ranges = new List<(long Start, long Size)>();
+            foreach (string name in names)
+            {
+                Assert.Equal(200, (await CreateAsync(name, start: false, new Dictionary<string, string> { ["security.idmap.isolated"] = "true" })).GetProperty("status_code").GetInt32());
+                ranges.Add(VolatileRange((await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/instances/{name}")).Metadata));
+            }
+            (long Start, long Size) shared = (SubordinateIds.ForRoot().Start, 65536L);
+            foreach (var range in ranges.Append(shared))
+            {
+                Assert.Single(ranges.Append(shared), other => other.Start < range.Start + range.Size && range.Start < other.Start + other.Size);
+            }
+
+            long total = SubordinateIds.ForRoot().Size;
+            var exhausted = await CreateAsync("it-iso4", start: false, new Dictionary<string, string>
+            {
+                ["security.idmap.isolated"] = "true",
+                ["security.idmap.size"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+            Assert.Equal(400, exhausted.GetProperty("status_code").GetInt32());
+            string error = exhausted.GetProperty("err").GetString()!;
+            Assert.Contains($"needs {total}", error);
+            Assert.Contains("largest free range has", error);
+            Assert.Equal(404, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-iso4")).Status);
+        }
+        finally
+        {
+            foreach (string name in names)
+            {
+                await DeleteAsync(name);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task APrivilegedContainerSharesHostIdsAndTheCliWarns()
+    {
+        await PrepareAsync();
+        try
+        {
+            var launched = await Command.RunAsync(Stage.Cli, ["launch", Image, "it-priv", "-c", "security.privileged=true"], CliEnvironment);
+            Assert.True(launched.ExitCode == 0, launched.Error);
+            Assert.Contains("WARNING", launched.Error);
+            Assert.Contains("escape", launched.Error);
+            var state = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-priv/state")).Metadata;
+            int pid = state.GetProperty("pid").GetInt32();
+            Assert.Equal("0 0 4294967295", string.Join(' ', File.ReadAllText($"/proc/{pid}/uid_map").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+            var owner = (await Command.RunAsync("/usr/bin/stat", "-c", "%u %a", Path.Combine(Daemon.Directory, "storage-pools", "default", "containers", "it-priv"))).EnsureSuccess("stat");
+            Assert.Equal("0 100", owner.Output.Trim());
+        }
+        finally
+        {
+            await DeleteAsync("it-priv");
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"name\":\"bad_name\",\"source\":{\"type\":\"image\",\"alias\":\"it-instances\"}}", 400, "Invalid instance name")]
+    [InlineData("{\"name\":\"it-x\",\"source\":{\"type\":\"image\",\"alias\":\"no-such-image\"}}", 404, "not found")]
+    [InlineData("{\"name\":\"it-x\",\"source\":{\"type\":\"none\"}}", 400, "local image")]
+    [InlineData("{\"name\":\"it-x\",\"source\":{\"type\":\"image\",\"alias\":\"it-instances\"},\"config\":{\"limits.cpu\":\"2\"}}", 400, "limits.cpu")]
+    [InlineData("{\"name\":\"it-x\",\"source\":{\"type\":\"image\",\"alias\":\"it-instances\"},\"profiles\":[]}", 400, "root disk")]
+    [InlineData("{\"name\":\"it-x\",\"source\":{\"type\":\"image\",\"alias\":\"it-instances\"},\"config\":{\"volatile.idmap.base\":\"0\"}}", 400, "volatile")]
+    public async Task BadCreationsAreRefusedUpFront(string body, int status, string message)
+    {
+        await PrepareAsync();
+        var answer = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Post, "/1.0/instances", body);
+        Assert.Equal(status, answer.Status);
+        Assert.Contains(message, answer.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(404, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-x")).Status);
+    }
+
+    [Fact]
+    public async Task TheRealLxcClientLaunchesListsStopsStartsAndDeletes()
+    {
+        await PrepareAsync();
+        string config = Directory.CreateTempSubdirectory("incus-it-lxc-").FullName;
+        var environment = new Dictionary<string, string> { ["LXD_SOCKET"] = Daemon.SocketPath, ["LXD_CONF"] = config };
+        async Task<Command.Result> Lxc(params string[] arguments)
+        {
+            var result = await Command.RunAsync("/usr/bin/lxc", arguments, environment, timeout: TimeSpan.FromSeconds(120));
+            Assert.True(result.ExitCode == 0, $"lxc {string.Join(' ', arguments)}: {result.Error}");
+            return result;
+        }
+        try
+        {
+            await Lxc("launch", Image, "it-lxc");
+            Assert.Contains("it-lxc,RUNNING", (await Lxc("list", "--format", "csv", "-c", "ns")).Output);
+            using (var json = JsonDocument.Parse((await Lxc("list", "--format", "json")).Output))
+            {
+                Assert.Contains(json.RootElement.EnumerateArray(), i => i.GetProperty("name").GetString() == "it-lxc");
+            }
+            Assert.Contains("Status: RUNNING", (await Lxc("info", "it-lxc")).Output);
+            await Lxc("stop", "it-lxc", "--force");
+            Assert.Contains("it-lxc,STOPPED", (await Lxc("list", "--format", "csv", "-c", "ns")).Output);
+            await Lxc("start", "it-lxc");
+            await Lxc("delete", "-f", "it-lxc");
+            Assert.Equal(404, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-lxc")).Status);
+        }
+        finally
+        {
+            await DeleteAsync("it-lxc");
+            Directory.Delete(config, recursive: true);
+        }
+    }
+}

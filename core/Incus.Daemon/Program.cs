@@ -58,11 +58,12 @@ try
     var images = new ImageService(new ImageStore(database), options.Layout.ImageDirectory, operations, events, Log.Logger);
     var poolStore = new StoragePoolStore(database);
     var profileStore = new ProfileStore(database);
-    var profiles = new ProfileService(profileStore, poolStore, events);
     var storageHelper = new StorageHelperClient(helpers.Instance);
-    var storagePools = new StoragePoolService(poolStore, drivers, storageHelper, events, Log.Logger, profiles.UsingPool);
     var instances = new InstanceService(new InstanceStore(database), profileStore, poolStore, images, storageHelper, helpers.Lxc, operations, events,
         new IdmapAllocator(SubordinateIds.ForRoot()), Log.Logger);
+    var profiles = new ProfileService(profileStore, poolStore, events, instances.UsingProfile);
+    var storagePools = new StoragePoolService(poolStore, drivers, storageHelper, events, Log.Logger,
+        pool => profiles.UsingPool(pool).Concat(instances.UsingPool(pool)).ToList());
     await StartupHardening.ApplyAsync(helpers, server, Log.Logger);
 
     var builder = WebApplication.CreateSlimBuilder();

@@ -85,6 +85,12 @@ public sealed class InstanceTests(DaemonFixture fixture)
             Assert.Equal("", (await AttachAsync("it-c1", "/bin/busybox", "ls", "/sys/kernel/slab")).EnsureSuccess("ls slab").Output.Trim());
             Assert.Equal("", (await AttachAsync("it-c1", "/bin/busybox", "cat", "/proc/sched_debug")).Output.Trim());
 
+            Assert.Contains((await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetProperty("used_by").EnumerateArray(),
+                u => u.GetString() == "/1.0/instances/it-c1");
+            Assert.Contains((await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/storage-pools/default")).Metadata.GetProperty("used_by").EnumerateArray(),
+                u => u.GetString() == "/1.0/instances/it-c1");
+            Assert.Equal(400, (await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Delete, "/1.0/storage-pools/default")).Status);
+
             string directory = Path.Combine(Daemon.Directory, "storage-pools", "default", "containers", "it-c1");
             Assert.Equal(UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
             await TestUsers.EnsureAsync();
@@ -213,6 +219,62 @@ public sealed class InstanceTests(DaemonFixture fixture)
         {
             await DeleteAsync("it-lxc");
             Directory.Delete(config, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ConfigUpdatesHonourEtagsValidationAndVolatileKeys()
+    {
+        await PrepareAsync();
+        try
+        {
+            Assert.Equal(200, (await CreateAsync("it-cfg", start: false)).GetProperty("status_code").GetInt32());
+            Assert.Equal(200, (await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Patch, "/1.0/instances/it-cfg", "{\"config\":{\"user.team\":\"qa\"}}")).Status);
+            var current = await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-cfg");
+            Assert.Equal("qa", current.Metadata.GetProperty("config").GetProperty("user.team").GetString());
+            string volatileBase = current.Metadata.GetProperty("config").GetProperty("volatile.idmap.base").GetString()!;
+
+            var stale = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Put, "/1.0/instances/it-cfg", "{\"config\":{}}",
+                new Dictionary<string, string> { ["If-Match"] = "\"stale\"" });
+            Assert.Equal(412, stale.Status);
+            var invalid = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Patch, "/1.0/instances/it-cfg", "{\"config\":{\"limits.cpu\":\"2\"}}");
+            Assert.Equal(400, invalid.Status);
+            Assert.Contains("limits.cpu", invalid.Error);
+            var remap = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Patch, "/1.0/instances/it-cfg", "{\"config\":{\"security.privileged\":\"true\"}}");
+            Assert.Equal(400, remap.Status);
+            Assert.Contains("security.privileged", remap.Error);
+
+            var put = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Put, "/1.0/instances/it-cfg",
+                "{\"config\":{\"user.team\":\"ops\",\"volatile.idmap.base\":\"1\"},\"profiles\":[\"default\"]}",
+                new Dictionary<string, string> { ["If-Match"] = current.Message.Headers.ETag!.Tag });
+            Assert.Equal(200, (await WaitAsync(put)).GetProperty("status_code").GetInt32());
+            var after = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-cfg")).Metadata.GetProperty("config");
+            Assert.Equal("ops", after.GetProperty("user.team").GetString());
+            Assert.Equal(volatileBase, after.GetProperty("volatile.idmap.base").GetString());
+
+            string lxcConfig = Directory.CreateTempSubdirectory("incus-it-lxc-").FullName;
+            try
+            {
+                var environment = new Dictionary<string, string> { ["LXD_SOCKET"] = Daemon.SocketPath, ["LXD_CONF"] = lxcConfig };
+                var set = await Command.RunAsync("/usr/bin/lxc", ["config", "set", "it-cfg", "user.via-lxc=yes"], environment, timeout: TimeSpan.FromSeconds(60));
+                Assert.True(set.ExitCode == 0, set.Error);
+                var shown = await Command.RunAsync("/usr/bin/lxc", ["config", "show", "it-cfg"], environment, timeout: TimeSpan.FromSeconds(60));
+                Assert.Contains("user.via-lxc: \"yes\"", shown.Output);
+                var before = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetRawText();
+                var overridden = await Command.RunAsync("/usr/bin/lxc", ["config", "device", "override", "it-cfg", "root", "pool=default"], environment, timeout: TimeSpan.FromSeconds(60));
+                Assert.True(overridden.ExitCode == 0, overridden.Error);
+                var devices = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-cfg")).Metadata.GetProperty("devices");
+                Assert.Equal("default", devices.GetProperty("root").GetProperty("pool").GetString());
+                Assert.Equal(before, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetRawText());
+            }
+            finally
+            {
+                Directory.Delete(lxcConfig, recursive: true);
+            }
+        }
+        finally
+        {
+            await DeleteAsync("it-cfg");
         }
     }
 }

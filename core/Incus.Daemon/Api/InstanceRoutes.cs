@@ -49,7 +49,21 @@ public static class InstanceRoutes
             app.MapGet($"{prefix}/{{name}}", async (HttpContext context, string name) =>
             {
                 var instance = await instances.GetAsync(name, Recursion.Of(context) >= 1, context.RequestAborted).ConfigureAwait(false);
-                await EnvelopeWriter.SyncAsync(context.Response, instance).ConfigureAwait(false);
+                await EnvelopeWriter.SyncAsync(context.Response, instance, Etags.Of(instances.Writable(instance))).ConfigureAwait(false);
+            });
+            // PUT answers with an operation, as Incus does (clients wait for it); PATCH is synchronous.
+            app.MapPut($"{prefix}/{{name}}", async (HttpContext context, string name) =>
+            {
+                var request = await CheckedUpdateAsync(context, instances, name).ConfigureAwait(false);
+                await instances.UpdateAsync(name, request, replace: true, context.RequestAborted).ConfigureAwait(false);
+                var operation = operations.Start("Updating instance", new() { ["instances"] = [$"/1.0/instances/{name}"] }, false, (_, _) => Task.CompletedTask);
+                await EnvelopeWriter.AsyncAsync(context.Response, operation.Snapshot()).ConfigureAwait(false);
+            });
+            app.MapPatch($"{prefix}/{{name}}", async (HttpContext context, string name) =>
+            {
+                var request = await CheckedUpdateAsync(context, instances, name).ConfigureAwait(false);
+                await instances.UpdateAsync(name, request, replace: false, context.RequestAborted).ConfigureAwait(false);
+                await EnvelopeWriter.SyncAsync<object?>(context.Response, null).ConfigureAwait(false);
             });
             app.MapDelete($"{prefix}/{{name}}", (HttpContext context, string name) =>
                 EnvelopeWriter.AsyncAsync(context.Response, instances.Delete(name).Snapshot()));
@@ -75,5 +89,12 @@ public static class InstanceRoutes
                 await EnvelopeWriter.AsyncAsync(context.Response, operation.Snapshot()).ConfigureAwait(false);
             });
         }
+    }
+
+    private static async Task<InstancePut> CheckedUpdateAsync(HttpContext context, InstanceService instances, string name)
+    {
+        var current = await instances.GetAsync(name, false, context.RequestAborted).ConfigureAwait(false);
+        Etags.Check(context.Request, instances.Writable(current));
+        return await RequestBody.ReadAsync<InstancePut>(context.Request).ConfigureAwait(false);
     }
 }

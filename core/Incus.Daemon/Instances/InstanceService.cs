@@ -206,6 +206,104 @@ public sealed class InstanceService(
         };
     }
 
+    /// <summary>Keys whose change would need the id map or the rootfs redone; refused for now on existing instances.</summary>
+    private static readonly string[] MapKeys = ["security.privileged", "security.idmap.isolated", "security.idmap.size", "security.idmap.base"];
+
+    /// <summary>The writable part of an instance, whose hash is its ETag.</summary>
+    public InstancePut Writable(Instance instance) => new()
+    {
+        Architecture = instance.Architecture,
+        Config = new(instance.Config),
+        Devices = instance.Devices.ToDictionary(d => d.Key, d => new Dictionary<string, string>(d.Value)),
+        Ephemeral = instance.Ephemeral,
+        Profiles = instance.Profiles.ToList(),
+        Stateful = false,
+        Description = instance.Description,
+    };
+
+    /// <summary>
+    /// PUT (replace) or PATCH (merge) of config, devices, profiles and description. Volatile keys are
+    /// the daemon's: incoming values are ignored and the stored ones kept. Changes that would move the
+    /// root disk or change the id map are refused with the key's name; nothing is stored on refusal.
+    /// </summary>
+    public async Task UpdateAsync(string name, InstancePut request, bool replace, CancellationToken cancellationToken)
+    {
+        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = Find(name);
+            var config = replace
+                ? new Dictionary<string, string>((request.Config ?? new()).Where(kv => !kv.Key.StartsWith("volatile.", StringComparison.Ordinal)))
+                : new Dictionary<string, string>(current.Config.Where(kv => !kv.Key.StartsWith("volatile.", StringComparison.Ordinal)));
+            if (!replace)
+            {
+                foreach (var (key, value) in request.Config ?? new())
+                {
+                    if (key.StartsWith("volatile.", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+                    if (value.Length == 0)
+                    {
+                        config.Remove(key);
+                    }
+                    else
+                    {
+                        config[key] = value;
+                    }
+                }
+            }
+            foreach (var (key, value) in current.Config.Where(kv => kv.Key.StartsWith("volatile.", StringComparison.Ordinal)))
+            {
+                config[key] = value;
+            }
+            // PATCH replaces whole devices by name, as for profiles; PUT replaces the set.
+            var devices = replace
+                ? request.Devices ?? new Dictionary<string, Dictionary<string, string>>()
+                : current.Devices.ToDictionary(d => d.Key, d => new Dictionary<string, string>(d.Value));
+            if (!replace)
+            {
+                foreach (var (device, keys) in request.Devices ?? new())
+                {
+                    devices[device] = keys;
+                }
+            }
+            var updated = current with
+            {
+                Config = config,
+                Devices = devices,
+                Profiles = request.Profiles ?? (replace ? [] : current.Profiles),
+                Description = request.Description ?? (replace ? "" : current.Description),
+                Ephemeral = request.Ephemeral ?? current.Ephemeral,
+            };
+            var (oldConfig, oldDevices) = Expand(current);
+            var (newConfig, newDevices) = Expand(updated);
+            Validate(newConfig, newDevices, updated);
+            if (MapKeys.FirstOrDefault(k => oldConfig.GetValueOrDefault(k) != newConfig.GetValueOrDefault(k)) is { } mapKey)
+            {
+                throw ApiException.BadRequest($"Changing \"{mapKey}\" on an existing instance is not supported yet; create a new instance instead");
+            }
+            if (RootPool(oldDevices) != RootPool(newDevices))
+            {
+                throw ApiException.BadRequest("The root disk's pool cannot be changed: moving an instance between pools is not supported");
+            }
+            store.Update(updated);
+        }
+        finally
+        {
+            _changes.Release();
+        }
+        Publish("instance-updated", name);
+    }
+
+    /// <summary>Instances whose expanded root disk is in <paramref name="pool"/>, as API URLs.</summary>
+    public IReadOnlyList<string> UsingPool(string pool) =>
+        store.All().Where(i => RootPool(Expand(i).Devices) == pool).Select(i => $"/1.0/instances/{i.Name}").ToList();
+
+    /// <summary>Instances that apply <paramref name="profile"/>, as API URLs.</summary>
+    public IReadOnlyList<string> UsingProfile(string profile) =>
+        store.All().Where(i => i.Profiles.Contains(profile)).Select(i => $"/1.0/instances/{i.Name}").ToList();
+
     public IReadOnlyList<string> Names() => store.All().Select(i => i.Name).ToList();
 
     private InstanceRecord Find(string name) => store.Find(name) ?? throw ApiException.NotFound("Instance not found");

@@ -36,6 +36,16 @@ public sealed class InstanceStore(LocalDatabase database)
             update.ExecuteNonQuery();
         });
 
+    public void Update(InstanceRecord instance) =>
+        database.Transaction((c, t) =>
+        {
+            using var update = c.CreateCommand();
+            update.Transaction = t;
+            update.CommandText = "UPDATE instances SET description = $d, config = $c, devices = $v, profiles = $p, ephemeral = $e WHERE name = $n;";
+            Bind(update, instance);
+            update.ExecuteNonQuery();
+        });
+
     public void Remove(string name) =>
         database.Transaction((c, t) =>
         {

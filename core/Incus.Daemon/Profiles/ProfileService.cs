@@ -7,7 +7,7 @@ using Incus.Daemon.Storage;
 namespace Incus.Daemon.Profiles;
 
 /// <summary>Profiles: validated as a whole before any change is stored.</summary>
-public sealed class ProfileService(ProfileStore store, StoragePoolStore pools, EventHub events)
+public sealed class ProfileService(ProfileStore store, StoragePoolStore pools, EventHub events, Func<string, IReadOnlyList<string>> usedBy)
 {
     public const string DefaultProfile = "default";
     private readonly SemaphoreSlim _changes = new(1, 1);
@@ -91,6 +91,10 @@ public sealed class ProfileService(ProfileStore store, StoragePoolStore pools, E
         try
         {
             _ = store.Find(name) ?? throw ApiException.NotFound("Profile not found");
+            if (usedBy(name) is { Count: > 0 } users)
+            {
+                throw ApiException.BadRequest($"The profile is currently in use by {string.Join(", ", users)}");
+            }
             if (!store.TryRename(name, newName!))
             {
                 throw new ApiException(409, $"Profile \"{newName}\" already exists");
@@ -113,6 +117,10 @@ public sealed class ProfileService(ProfileStore store, StoragePoolStore pools, E
         try
         {
             _ = store.Find(name) ?? throw ApiException.NotFound("Profile not found");
+            if (usedBy(name) is { Count: > 0 } users)
+            {
+                throw ApiException.BadRequest($"The profile is currently in use by {string.Join(", ", users)}");
+            }
             store.Remove(name);
         }
         finally
@@ -166,8 +174,9 @@ public sealed class ProfileService(ProfileStore store, StoragePoolStore pools, E
         return merged;
     }
 
-    private static Profile ToApi(ProfileRecord record) => new()
+    private Profile ToApi(ProfileRecord record) => new()
     {
+        UsedBy = usedBy(record.Name),
         Name = record.Name,
         Description = record.Description,
         Config = record.Config,

@@ -12,7 +12,7 @@ public static class Commands
         root.Subcommands.Add(Version());
         root.Subcommands.Add(Info());
         root.Subcommands.Add(Query());
-        root.Subcommands.Add(Config());
+        root.Subcommands.Add(ConfigCommands.Build());
         root.Subcommands.Add(Admin());
         root.Subcommands.Add(StorageCommands.Build());
         root.Subcommands.Add(ImageCommands.Build());
@@ -87,56 +87,6 @@ public static class Commands
             Console.WriteLine(metadata.ValueKind == JsonValueKind.Undefined ? "" : OutputFormat.Render(metadata, "json"));
             return 0;
         });
-        return command;
-    }
-
-    private static Command Config()
-    {
-        var command = new Command("config", "Manage the server's configuration");
-
-        var show = new Command("show", "Show the server configuration");
-        show.SetAction(async (_, cancellationToken) =>
-        {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
-            var info = await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false);
-            Console.Write(OutputFormat.Render(JsonSerializer.SerializeToElement(new { config = info.GetProperty("config") }), "yaml"));
-            return 0;
-        });
-
-        var getKey = new Argument<string>("key");
-        var get = new Command("get", "Get a server configuration key") { getKey };
-        get.SetAction(async (result, cancellationToken) =>
-        {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
-            var info = await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false);
-            Console.WriteLine(info.GetProperty("config").TryGetProperty(result.GetValue(getKey)!, out var value) ? value.GetString() : "");
-            return 0;
-        });
-
-        var setPairs = new Argument<string[]>("key=value") { Arity = ArgumentArity.OneOrMore, Description = "key=value pairs, or a key and a value" };
-        var set = new Command("set", "Set server configuration keys") { setPairs };
-        set.SetAction(async (result, cancellationToken) =>
-        {
-            var changes = ParsePairs(result.GetValue(setPairs)!);
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
-            await client.SendAsync(HttpMethod.Patch, "/1.0", JsonSerializer.Serialize(new { config = changes }), cancellationToken).ConfigureAwait(false);
-            return 0;
-        });
-
-        var unsetKey = new Argument<string>("key");
-        var unset = new Command("unset", "Unset a server configuration key") { unsetKey };
-        unset.SetAction(async (result, cancellationToken) =>
-        {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
-            var changes = new Dictionary<string, string> { [result.GetValue(unsetKey)!] = "" };
-            await client.SendAsync(HttpMethod.Patch, "/1.0", JsonSerializer.Serialize(new { config = changes }), cancellationToken).ConfigureAwait(false);
-            return 0;
-        });
-
-        command.Subcommands.Add(show);
-        command.Subcommands.Add(get);
-        command.Subcommands.Add(set);
-        command.Subcommands.Add(unset);
         return command;
     }
 

@@ -277,4 +277,37 @@ public sealed class InstanceTests(DaemonFixture fixture)
             await DeleteAsync("it-cfg");
         }
     }
+
+    [Fact]
+    public async Task TheCliManagesInstanceConfigAndDevices()
+    {
+        await PrepareAsync();
+        async Task<Command.Result> Incus(params string[] arguments) =>
+            (await Command.RunAsync(Stage.Cli, arguments, CliEnvironment, timeout: TimeSpan.FromSeconds(120))).EnsureSuccess($"incus {string.Join(' ', arguments)}");
+        try
+        {
+            await Incus("init", Image, "it-cli");
+            await Incus("config", "set", "it-cli", "user.a=b");
+            Assert.Equal("b", (await Incus("config", "get", "it-cli", "user.a")).Output.Trim());
+            await Incus("config", "set", "user.server-side=1");
+            Assert.Equal("1", (await Incus("config", "get", "user.server-side")).Output.Trim());
+
+            string profileBefore = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetRawText();
+            await Incus("config", "device", "override", "it-cli", "root", "pool=default");
+            Assert.Contains("root:", (await Incus("config", "show", "it-cli")).Output);
+            Assert.Equal(profileBefore, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetRawText());
+            var again = await Command.RunAsync(Stage.Cli, ["config", "device", "override", "it-cli", "root"], CliEnvironment);
+            Assert.Contains("already exists", again.Error);
+
+            await Incus("config", "device", "remove", "it-cli", "root");
+            Assert.Empty((await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-cli")).Metadata.GetProperty("devices").EnumerateObject());
+            var fromProfile = await Command.RunAsync(Stage.Cli, ["config", "device", "remove", "it-cli", "root"], CliEnvironment);
+            Assert.Contains("Device from profile(s) cannot be removed", fromProfile.Error);
+            await Incus("config", "unset", "user.server-side");
+        }
+        finally
+        {
+            await DeleteAsync("it-cli");
+        }
+    }
 }

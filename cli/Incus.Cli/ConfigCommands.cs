@@ -1,0 +1,211 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace Incus.Cli;
+
+/// <summary>
+/// <c>incus config</c>: the server's config, or an instance's when the first argument names one, and
+/// <c>incus config device</c> for instance devices, with Incus's rules for profile devices.
+/// </summary>
+public static class ConfigCommands
+{
+    public static Command Build()
+    {
+        var command = new Command("config", "Manage server and instance configuration");
+        command.Subcommands.Add(Show());
+        command.Subcommands.Add(Get());
+        command.Subcommands.Add(Set());
+        command.Subcommands.Add(Unset());
+        command.Subcommands.Add(DeviceCommands());
+        return command;
+    }
+
+    private static string Url(string instance) => $"/1.0/instances/{Uri.EscapeDataString(instance)}";
+
+    private static async Task<bool> IsInstanceAsync(IncusClient client, string name, CancellationToken cancellationToken) =>
+        !name.Contains('=') && await client.ExistsAsync(Url(name), cancellationToken).ConfigureAwait(false);
+
+    private static Command Show()
+    {
+        var target = new Argument<string?>("instance") { Arity = ArgumentArity.ZeroOrOne };
+        var show = new Command("show", "Show the server's or an instance's configuration") { target };
+        show.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            if (result.GetValue(target) is { Length: > 0 } instance)
+            {
+                var found = await client.GetAsync(Url(instance), cancellationToken).ConfigureAwait(false);
+                Console.Write(OutputFormat.Render(JsonSerializer.SerializeToElement(new Dictionary<string, JsonElement>
+                {
+                    ["architecture"] = found.GetProperty("architecture"),
+                    ["config"] = found.GetProperty("config"),
+                    ["devices"] = found.GetProperty("devices"),
+                    ["ephemeral"] = found.GetProperty("ephemeral"),
+                    ["profiles"] = found.GetProperty("profiles"),
+                    ["description"] = found.GetProperty("description"),
+                }), "yaml"));
+                return 0;
+            }
+            var info = await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false);
+            Console.Write(OutputFormat.Render(JsonSerializer.SerializeToElement(new { config = info.GetProperty("config") }), "yaml"));
+            return 0;
+        });
+        return show;
+    }
+
+    private static Command Get()
+    {
+        var arguments = new Argument<string[]>("[instance] key") { Arity = new ArgumentArity(1, 2) };
+        var get = new Command("get", "Get a server or instance configuration key") { arguments };
+        get.SetAction(async (result, cancellationToken) =>
+        {
+            string[] values = result.GetValue(arguments)!;
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            var config = values.Length == 2
+                ? (await client.GetAsync(Url(values[0]), cancellationToken).ConfigureAwait(false)).GetProperty("config")
+                : (await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false)).GetProperty("config");
+            Console.WriteLine(config.TryGetProperty(values[^1], out var value) ? value.GetString() : "");
+            return 0;
+        });
+        return get;
+    }
+
+    private static Command Set()
+    {
+        var arguments = new Argument<string[]>("[instance] key=value") { Arity = ArgumentArity.OneOrMore };
+        var set = new Command("set", "Set server or instance configuration keys") { arguments };
+        set.SetAction(async (result, cancellationToken) =>
+        {
+            string[] values = result.GetValue(arguments)!;
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            if (values.Length >= 2 && await IsInstanceAsync(client, values[0], cancellationToken).ConfigureAwait(false))
+            {
+                await client.SendAsync(HttpMethod.Patch, Url(values[0]), JsonSerializer.Serialize(new { config = Commands.ParsePairs(values[1..]) }), cancellationToken)
+                    .ConfigureAwait(false);
+                return 0;
+            }
+            await client.SendAsync(HttpMethod.Patch, "/1.0", JsonSerializer.Serialize(new { config = Commands.ParsePairs(values) }), cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        return set;
+    }
+
+    private static Command Unset()
+    {
+        var arguments = new Argument<string[]>("[instance] key") { Arity = new ArgumentArity(1, 2) };
+        var unset = new Command("unset", "Unset a server or instance configuration key") { arguments };
+        unset.SetAction(async (result, cancellationToken) =>
+        {
+            string[] values = result.GetValue(arguments)!;
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            var change = JsonSerializer.Serialize(new { config = new Dictionary<string, string> { [values[^1]] = "" } });
+            await client.SendAsync(HttpMethod.Patch, values.Length == 2 ? Url(values[0]) : "/1.0", change, cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        return unset;
+    }
+
+    private static Command DeviceCommands()
+    {
+        var command = new Command("device", "Manage an instance's devices");
+
+        var addInstance = new Argument<string>("instance");
+        var addName = new Argument<string>("device");
+        var addType = new Argument<string>("type");
+        var addPairs = new Argument<string[]>("key=value") { Arity = ArgumentArity.ZeroOrMore };
+        var add = new Command("add", "Add a device to an instance") { addInstance, addName, addType, addPairs };
+        add.SetAction(async (result, cancellationToken) =>
+        {
+            string instance = result.GetValue(addInstance)!, device = result.GetValue(addName)!;
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            var found = await client.GetAsync(Url(instance), cancellationToken).ConfigureAwait(false);
+            if (found.GetProperty("devices").TryGetProperty(device, out _))
+            {
+                throw new CliException("The device already exists");
+            }
+            var keys = Commands.ParsePairs(result.GetValue(addPairs) ?? []);
+            keys["type"] = result.GetValue(addType)!;
+            await PatchDeviceAsync(client, instance, device, keys, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"Device {device} added to {instance}");
+            return 0;
+        });
+
+        var overrideInstance = new Argument<string>("instance");
+        var overrideName = new Argument<string>("device");
+        var overridePairs = new Argument<string[]>("key=value") { Arity = ArgumentArity.ZeroOrMore };
+        var overrideCommand = new Command("override", "Copy a profile device into the instance, with changed keys") { overrideInstance, overrideName, overridePairs };
+        overrideCommand.SetAction(async (result, cancellationToken) =>
+        {
+            string instance = result.GetValue(overrideInstance)!, device = result.GetValue(overrideName)!;
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            var found = await client.GetAsync(Url(instance), cancellationToken).ConfigureAwait(false);
+            if (found.GetProperty("devices").TryGetProperty(device, out _))
+            {
+                throw new CliException("The device already exists");
+            }
+            if (!found.GetProperty("expanded_devices").TryGetProperty(device, out var inherited))
+            {
+                throw new CliException("The profile device doesn't exist");
+            }
+            var keys = inherited.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
+            foreach (var (key, value) in Commands.ParsePairs(result.GetValue(overridePairs) ?? []))
+            {
+                keys[key] = value;
+            }
+            await PatchDeviceAsync(client, instance, device, keys, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"Device {device} overridden for {instance}");
+            return 0;
+        });
+
+        var removeInstance = new Argument<string>("instance");
+        var removeName = new Argument<string>("device");
+        var remove = new Command("remove", "Remove a device from an instance") { removeInstance, removeName };
+        remove.SetAction(async (result, cancellationToken) =>
+        {
+            string instance = result.GetValue(removeInstance)!, device = result.GetValue(removeName)!;
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            var found = await client.GetAsync(Url(instance), cancellationToken).ConfigureAwait(false);
+            var devices = found.GetProperty("devices").EnumerateObject().ToDictionary(d => d.Name, d => d.Value);
+            if (!devices.Remove(device))
+            {
+                throw new CliException(found.GetProperty("expanded_devices").TryGetProperty(device, out _)
+                    ? "Device from profile(s) cannot be removed from individual instance. Override device or modify profile instead"
+                    : "The device doesn't exist");
+            }
+            string body = JsonSerializer.Serialize(new
+            {
+                architecture = found.GetProperty("architecture"),
+                config = found.GetProperty("config"),
+                devices,
+                ephemeral = found.GetProperty("ephemeral"),
+                profiles = found.GetProperty("profiles"),
+                description = found.GetProperty("description"),
+            });
+            var envelope = await client.SendStreamAsync(HttpMethod.Put, Url(instance), new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body)),
+                new Dictionary<string, string>(), cancellationToken, "application/json").ConfigureAwait(false);
+            await client.WaitAsync(envelope.Operation, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"Device {device} removed from {instance}");
+            return 0;
+        });
+
+        var showInstance = new Argument<string>("instance");
+        var show = new Command("show", "Show an instance's own devices") { showInstance };
+        show.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            var found = await client.GetAsync(Url(result.GetValue(showInstance)!), cancellationToken).ConfigureAwait(false);
+            Console.Write(OutputFormat.Render(found.GetProperty("devices"), "yaml"));
+            return 0;
+        });
+
+        command.Subcommands.Add(add);
+        command.Subcommands.Add(overrideCommand);
+        command.Subcommands.Add(remove);
+        command.Subcommands.Add(show);
+        return command;
+    }
+
+    private static Task PatchDeviceAsync(IncusClient client, string instance, string device, Dictionary<string, string> keys, CancellationToken cancellationToken) =>
+        client.SendAsync(HttpMethod.Patch, Url(instance),
+            JsonSerializer.Serialize(new { devices = new Dictionary<string, Dictionary<string, string>> { [device] = keys } }), cancellationToken);
+}

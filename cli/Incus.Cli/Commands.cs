@@ -13,6 +13,7 @@ public static class Commands
         root.Subcommands.Add(Info());
         root.Subcommands.Add(Query());
         root.Subcommands.Add(ConfigCommands.Build());
+        root.Subcommands.Add(ExecCommand.Build());
         root.Subcommands.Add(Admin());
         root.Subcommands.Add(StorageCommands.Build());
         root.Subcommands.Add(ImageCommands.Build());

@@ -11,6 +11,7 @@ namespace Incus.Cli;
 public sealed class IncusClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly SocketsHttpHandler _handler;
 
     public IncusClient(string socketPath)
     {
@@ -32,7 +33,8 @@ public sealed class IncusClient : IDisposable
                 }
             },
         };
-        _http = new HttpClient(handler) { BaseAddress = new Uri("http://unix.socket") };
+        _handler = handler;
+        _http = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri("http://unix.socket") };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Incus", ClientVersion.Current));
     }
 
@@ -153,5 +155,18 @@ public sealed class IncusClient : IDisposable
         _ => new CliException($"cannot connect to {SocketPath}: {ex.Message}"),
     };
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>Opens a websocket on the daemon's socket (events, exec streams).</summary>
+    public async Task<System.Net.WebSockets.ClientWebSocket> ConnectWebSocketAsync(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        var socket = new System.Net.WebSockets.ClientWebSocket();
+        using var invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
+        await socket.ConnectAsync(new Uri($"ws://unix.socket{pathAndQuery}"), invoker, cancellationToken).ConfigureAwait(false);
+        return socket;
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _handler.Dispose();
+    }
 }

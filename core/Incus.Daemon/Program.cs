@@ -90,7 +90,9 @@ try
     StoragePoolRoutes.Map(app, storagePools);
     ImageRoutes.Map(app, images);
     ProfileRoutes.Map(app, profiles);
-    InstanceRoutes.Map(app, instances, operations);
+    var exec = new Incus.Daemon.Exec.ExecService(helpers.Lxc, operations, options.Layout, Log.Logger);
+    InstanceRoutes.Map(app, instances, operations, exec);
+    InstanceRoutes.MapOperationWebsockets(app, exec);
 
     // The supervisor holds our stdin; when it goes away, so do we.
     var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

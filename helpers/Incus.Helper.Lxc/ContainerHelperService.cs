@@ -89,6 +89,39 @@ public sealed class ContainerHelperService(CallContext context, LxcPaths paths) 
         return StateAsync(InstanceNames.Validate(name.Instance));
     }
 
+    public Task<ExecSession> StartExecAsync(ExecSpec spec, CancellationToken cancellationToken = default) =>
+        Serialized("StartExec", spec, async () =>
+        {
+            Required(spec);
+            string name = InstanceNames.Validate(spec.Instance);
+            var command = RequestValidation.BoundedList(spec.Command, "command", 256);
+            if (command.Count == 0 || command.Any(a => a is null || a.Contains('\0') || a.Length > 65536))
+            {
+                throw new HelperRequestException("command: 1-256 arguments without NUL are required");
+            }
+            var environment = RequestValidation.BoundedList(spec.Environment?.ToList(), "environment");
+            var arguments = new List<string> { "-n", name, "-P", paths.ContainersRoot, "--clear-env",
+                "-u", spec.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-g", spec.Gid.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            foreach (var (key, value) in environment)
+            {
+                if (key.Length is 0 or > 256 || !(char.IsAsciiLetter(key[0]) || key[0] == '_') || key.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '_'))
+                    || value is null || value.Contains('\0') || value.Length > 65536)
+                {
+                    throw new HelperRequestException($"environment: \"{RequestValidation.Printable(key)}\" is not a valid variable");
+                }
+                arguments.AddRange(["-v", $"{key}={value}"]);
+            }
+            arguments.Add("--");
+            arguments.AddRange(command);
+            if (!(await StateAsync(name).ConfigureAwait(false)).Running)
+            {
+                throw new HelperRequestException($"container {name} is not running");
+            }
+            string socket = ExecRelay.Start(paths.RunDirectory, context.Caller, arguments, message => Console.Error.WriteLine($"helper-lxc: {message}"));
+            return new ExecSession { SocketName = socket };
+        });
+
     public Task ForgetContainerAsync(ContainerName name, CancellationToken cancellationToken = default) =>
         Serialized("ForgetContainer", name, async () =>
         {

@@ -12,5 +12,8 @@ public sealed record LxcPaths(string IncusDir)
     /// </summary>
     public string ContainersRoot => Path.Combine(IncusDir, "containers");
 
+    /// <summary>The daemon's run directory (root:incus 0750), where one-use exec sockets are made for the core.</summary>
+    public string RunDirectory => Path.Combine(IncusDir, "run");
+
     public string Rootfs(string pool, string instance) => Path.Combine(IncusDir, "storage-pools", pool, "containers", instance, "rootfs");
 }

@@ -134,4 +134,24 @@ public sealed class ContainerRuntimeTests
         Assert.True(refused.Refused, refused.Message);
         Assert.False(File.Exists(Path.Combine(rig.LxcPath, "c1", "config")));
     }
+
+    [Theory]
+    [InlineData("c1", "/bin/true", "PATH", "not running")]
+    [InlineData("c1", "", "PATH", "command")]
+    [InlineData("c1", "/bin/true", "BAD=KEY", "environment")]
+    [InlineData("c1", "/bin/true", "1X", "environment")]
+    [InlineData("../c1", "/bin/true", "PATH", "instance")]
+    public async Task BadExecRequestsAreRefused(string instance, string command, string variable, string message)
+    {
+        await using var rig = await StartAsync();
+        var refused = await Assert.ThrowsAsync<HelperFailedException>(() => rig.RuntimeConnection.CallAsync("StartExec", lxc => lxc.StartExecAsync(new ExecSpec
+        {
+            Instance = instance,
+            Command = command.Length == 0 ? [] : [command],
+            Environment = new Dictionary<string, string> { [variable] = "x" },
+        })));
+        Assert.True(refused.Refused, refused.Message);
+        Assert.Contains(message, refused.Message);
+        Assert.Empty(Directory.GetFiles(rig.Runtime.Directory, "exec-*"));
+    }
 }

@@ -310,4 +310,76 @@ public sealed class InstanceTests(DaemonFixture fixture)
             await DeleteAsync("it-cli");
         }
     }
+
+    [Fact]
+    public async Task TheRealLxcClientExecsWithOutputStdinAndExitStatus()
+    {
+        await PrepareAsync();
+        string config = Directory.CreateTempSubdirectory("incus-it-lxc-").FullName;
+        var environment = new Dictionary<string, string> { ["LXD_SOCKET"] = Daemon.SocketPath, ["LXD_CONF"] = config };
+        try
+        {
+            Assert.Equal(200, (await CreateAsync("it-exec", start: true)).GetProperty("status_code").GetInt32());
+            var failing = await Command.RunAsync("/usr/bin/lxc", ["exec", "it-exec", "--", "/bin/sh", "-c", "echo hi; echo oops >&2; exit 3"], environment,
+                timeout: TimeSpan.FromSeconds(60));
+            Assert.Equal(3, failing.ExitCode);
+            Assert.Equal("hi", failing.Output.Trim());
+            Assert.Contains("oops", failing.Error);
+
+            var id = await Command.RunAsync("/usr/bin/lxc", ["exec", "it-exec", "--", "/bin/busybox", "id", "-u"], environment, timeout: TimeSpan.FromSeconds(60));
+            Assert.Equal(0, id.ExitCode);
+            Assert.Equal("0", id.Output.Trim());
+
+            var echoed = await Command.RunAsync("/usr/bin/lxc", ["exec", "it-exec", "--", "/bin/cat"], environment, "line one\nline two\n", TimeSpan.FromSeconds(60));
+            Assert.Equal(0, echoed.ExitCode);
+            Assert.Equal("line one\nline two\n", echoed.Output);
+
+            var env = await Command.RunAsync("/usr/bin/lxc", ["exec", "it-exec", "--env", "GREETING=hello", "--", "/bin/sh", "-c", "echo $GREETING"], environment,
+                timeout: TimeSpan.FromSeconds(60));
+            Assert.Equal("hello", env.Output.Trim());
+
+            var slab = await Command.RunAsync("/usr/bin/lxc", ["exec", "it-exec", "--", "/bin/busybox", "ls", "/sys/kernel/slab"], environment, timeout: TimeSpan.FromSeconds(60));
+            Assert.Equal(0, slab.ExitCode);
+            Assert.Equal("", slab.Output.Trim());
+            var ours = await Command.RunAsync(Stage.Cli, ["exec", "it-exec", "--env", "WHO=incus", "--", "/bin/sh", "-c", "read line; echo $line $WHO; echo e >&2; exit 5"],
+                CliEnvironment, "from stdin\n", TimeSpan.FromSeconds(60));
+            Assert.Equal(5, ours.ExitCode);
+            Assert.Equal("from stdin incus", ours.Output.Trim());
+            Assert.Equal("e", ours.Error.Trim());
+            Assert.Empty(Directory.GetFiles(Path.Combine(Daemon.Directory, "run"), "exec-*"));
+        }
+        finally
+        {
+            await DeleteAsync("it-exec");
+            Directory.Delete(config, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ExecWebsocketsRefuseWrongSecretsAndExecNeedsARunningInstance()
+    {
+        await PrepareAsync();
+        try
+        {
+            Assert.Equal(200, (await CreateAsync("it-exec2", start: false)).GetProperty("status_code").GetInt32());
+            string body = "{\"command\":[\"/bin/true\"],\"wait-for-websocket\":true,\"interactive\":false}";
+            var stopped = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Post, "/1.0/instances/it-exec2/exec", body);
+            Assert.Equal(400, stopped.Status);
+            Assert.Contains("not running", stopped.Error);
+            await WaitAsync(await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Put, "/1.0/instances/it-exec2/state", "{\"action\":\"start\"}"));
+            var started = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Post, "/1.0/instances/it-exec2/exec", body);
+            Assert.Equal(202, started.Status);
+            Assert.Equal("websocket", started.Metadata.GetProperty("class").GetString());
+            string operation = started.Body.GetProperty("operation").GetString()!;
+            var wrong = await UnixHttp.GetAsync(Daemon.SocketPath, $"{operation}/websocket?secret=nope");
+            Assert.Equal(403, wrong.Status);
+            var interactive = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Post, "/1.0/instances/it-exec2/exec",
+                "{\"command\":[\"/bin/sh\"],\"wait-for-websocket\":true,\"interactive\":true}");
+            Assert.Equal(400, interactive.Status);
+        }
+        finally
+        {
+            await DeleteAsync("it-exec2");
+        }
+    }
 }

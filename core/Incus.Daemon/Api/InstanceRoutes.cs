@@ -10,7 +10,7 @@ namespace Incus.Daemon.Api;
 /// <summary><c>/1.0/instances</c>, and the legacy <c>/1.0/containers</c> paths older clients use.</summary>
 public static class InstanceRoutes
 {
-    public static void Map(IEndpointRouteBuilder app, InstanceService instances, OperationManager operations)
+    public static void Map(IEndpointRouteBuilder app, InstanceService instances, OperationManager operations, Exec.ExecService exec)
     {
         foreach (string collection in new[] { "instances", "containers" })
         {
@@ -67,6 +67,15 @@ public static class InstanceRoutes
             });
             app.MapDelete($"{prefix}/{{name}}", (HttpContext context, string name) =>
                 EnvelopeWriter.AsyncAsync(context.Response, instances.Delete(name).Snapshot()));
+            app.MapPost($"{prefix}/{{name}}/exec", async (HttpContext context, string name) =>
+            {
+                var request = await RequestBody.ReadAsync<Exec.ExecRequest>(context.Request).ConfigureAwait(false);
+                if ((await instances.StateAsync(name, context.RequestAborted).ConfigureAwait(false)).StatusCode != OperationStatus.Running.Code)
+                {
+                    throw ApiException.BadRequest("Instance is not running");
+                }
+                await EnvelopeWriter.AsyncAsync(context.Response, exec.Start(name, request).Snapshot()).ConfigureAwait(false);
+            });
             app.MapGet($"{prefix}/{{name}}/state", async (HttpContext context, string name) =>
                 await EnvelopeWriter.SyncAsync(context.Response, await instances.StateAsync(name, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false));
             app.MapPut($"{prefix}/{{name}}/state", async (HttpContext context, string name) =>
@@ -90,6 +99,10 @@ public static class InstanceRoutes
             });
         }
     }
+
+    /// <summary>The websockets of exec operations.</summary>
+    public static void MapOperationWebsockets(IEndpointRouteBuilder app, Exec.ExecService exec) =>
+        app.MapGet("/1.0/operations/{id}/websocket", (HttpContext context, string id) => exec.ServeWebsocketAsync(context, id));
 
     private static async Task<InstancePut> CheckedUpdateAsync(HttpContext context, InstanceService instances, string name)
     {

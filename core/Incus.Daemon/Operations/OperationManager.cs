@@ -14,9 +14,13 @@ public sealed class OperationManager(EventHub events)
     private readonly ConcurrentDictionary<string, TrackedOperation> _operations = new();
 
     public TrackedOperation Start(string description, Dictionary<string, List<string>>? resources, bool mayCancel,
-        Func<TrackedOperation, CancellationToken, Task> work)
+        Func<TrackedOperation, CancellationToken, Task> work, string operationClass = "task", object? initialMetadata = null)
     {
-        var operation = new TrackedOperation(Guid.NewGuid().ToString(), description, resources, mayCancel, Publish);
+        var operation = new TrackedOperation(Guid.NewGuid().ToString(), description, resources, mayCancel, Publish, operationClass);
+        if (initialMetadata is not null)
+        {
+            operation.SetMetadata(initialMetadata);
+        }
         _operations[operation.Id] = operation;
         Publish(operation);
         _ = Task.Run(async () =>

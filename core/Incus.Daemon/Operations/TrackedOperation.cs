@@ -15,8 +15,10 @@ public sealed class TrackedOperation
     private string _error = "";
     private System.Text.Json.JsonElement? _metadata;
 
-    internal TrackedOperation(string id, string description, Dictionary<string, List<string>>? resources, bool mayCancel, Action<TrackedOperation> changed)
+    internal TrackedOperation(string id, string description, Dictionary<string, List<string>>? resources, bool mayCancel, Action<TrackedOperation> changed,
+        string operationClass = "task")
     {
+        Class = operationClass;
         Id = id;
         Description = description;
         Resources = resources;
@@ -26,6 +28,9 @@ public sealed class TrackedOperation
     }
 
     public string Id { get; }
+
+    /// <summary><c>task</c>, or <c>websocket</c> for operations whose data flows over websockets (exec).</summary>
+    public string Class { get; }
     public string Description { get; }
     public Dictionary<string, List<string>>? Resources { get; }
     public bool MayCancel { get; }
@@ -51,7 +56,7 @@ public sealed class TrackedOperation
             return new Operation
             {
                 Id = Id,
-                Class = "task",
+                Class = Class,
                 Description = Description,
                 CreatedAt = _created,
                 UpdatedAt = _updated,

@@ -15,6 +15,9 @@ public interface IContainerHelper
     /// <summary>Whether a container is running, and its init's host pid.</summary>
     Task<ContainerState> GetContainerStateAsync(ContainerName name, CancellationToken cancellationToken = default);
 
+    /// <summary>Starts a command in a running container; its stdio is carried on the returned session's socket.</summary>
+    Task<ExecSession> StartExecAsync(ExecSpec spec, CancellationToken cancellationToken = default);
+
     /// <summary>Removes a stopped container's runtime config and logs.</summary>
     Task ForgetContainerAsync(ContainerName name, CancellationToken cancellationToken = default);
 }

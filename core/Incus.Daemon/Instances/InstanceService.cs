@@ -232,27 +232,12 @@ public sealed class InstanceService(
         try
         {
             var current = Find(name);
+            // Volatile keys are the daemon's: incoming ones are dropped and the stored ones put back.
+            static Dictionary<string, string> WithoutVolatile(IEnumerable<KeyValuePair<string, string>> keys) =>
+                keys.Where(kv => !kv.Key.StartsWith("volatile.", StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal);
             var config = replace
-                ? new Dictionary<string, string>((request.Config ?? new()).Where(kv => !kv.Key.StartsWith("volatile.", StringComparison.Ordinal)))
-                : new Dictionary<string, string>(current.Config.Where(kv => !kv.Key.StartsWith("volatile.", StringComparison.Ordinal)));
-            if (!replace)
-            {
-                foreach (var (key, value) in request.Config ?? new())
-                {
-                    if (key.StartsWith("volatile.", StringComparison.Ordinal))
-                    {
-                        continue;
-                    }
-                    if (value.Length == 0)
-                    {
-                        config.Remove(key);
-                    }
-                    else
-                    {
-                        config[key] = value;
-                    }
-                }
-            }
+                ? WithoutVolatile(request.Config ?? new())
+                : ConfigPatch.Apply(WithoutVolatile(current.Config), WithoutVolatile(request.Config ?? new()));
             foreach (var (key, value) in current.Config.Where(kv => kv.Key.StartsWith("volatile.", StringComparison.Ordinal)))
             {
                 config[key] = value;

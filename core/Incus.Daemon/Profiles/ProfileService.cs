@@ -65,7 +65,7 @@ public sealed class ProfileService(ProfileStore store, StoragePoolStore pools, E
             var current = store.Find(name) ?? throw ApiException.NotFound("Profile not found");
             var updated = replace
                 ? new ProfileRecord(name, request.Description ?? "", request.Config ?? new(), request.Devices ?? new())
-                : new ProfileRecord(name, request.Description ?? current.Description, Merge(current.Config, request.Config),
+                : new ProfileRecord(name, request.Description ?? current.Description, ConfigPatch.Apply(current.Config, request.Config),
                     MergeDevices(current.Devices, request.Devices));
             Validate(updated);
             store.Update(updated);
@@ -144,23 +144,6 @@ public sealed class ProfileService(ProfileStore store, StoragePoolStore pools, E
 
     private void Publish(string action, string name) =>
         events.Publish("lifecycle", new Dictionary<string, object> { ["action"] = action, ["source"] = $"/1.0/profiles/{name}" });
-
-    private static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string> current, Dictionary<string, string>? changes)
-    {
-        var merged = new Dictionary<string, string>(current);
-        foreach (var (key, value) in changes ?? new())
-        {
-            if (value.Length == 0)
-            {
-                merged.Remove(key);
-            }
-            else
-            {
-                merged[key] = value;
-            }
-        }
-        return merged;
-    }
 
     /// <summary>PATCH replaces whole devices by name, as Incus does; it never merges keys inside a device.</summary>
     private static Dictionary<string, Dictionary<string, string>> MergeDevices(

@@ -92,7 +92,7 @@ public sealed class StoragePoolService(StoragePoolStore store, DriverRegistry dr
             var current = store.Find(name) ?? throw ApiException.NotFound("Storage pool not found");
             var config = replace
                 ? new Dictionary<string, string>(request.Config ?? new Dictionary<string, string>())
-                : Merge(current.Config, request.Config);
+                : ConfigPatch.Apply(current.Config, request.Config);
             if (Driver(current.Driver).ValidateConfig(config) is { } configError)
             {
                 throw ApiException.BadRequest(configError);
@@ -134,23 +134,6 @@ public sealed class StoragePoolService(StoragePoolStore store, DriverRegistry dr
             : throw ApiException.BadRequest($"Storage pool driver \"{name}\" is not available (installed: {(drivers.Storage.Count == 0 ? "none" : string.Join(", ", drivers.Storage.Keys))})");
 
     private StoragePoolContext Context(string name, IReadOnlyDictionary<string, string> config) => new() { Name = name, Config = config, Helper = helper };
-
-    private static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string> current, Dictionary<string, string>? changes)
-    {
-        var merged = new Dictionary<string, string>(current);
-        foreach (var (key, value) in changes ?? new Dictionary<string, string>())
-        {
-            if (value.Length == 0)
-            {
-                merged.Remove(key);
-            }
-            else
-            {
-                merged[key] = value;
-            }
-        }
-        return merged;
-    }
 
     private StoragePool ToApi(StoragePoolRecord record) => new()
     {

@@ -382,4 +382,65 @@ public sealed class InstanceTests(DaemonFixture fixture)
             await DeleteAsync("it-exec2");
         }
     }
+
+    [Fact]
+    public async Task LifecycleAndOperationEventsReachListeners()
+    {
+        await PrepareAsync();
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        using var invoker = new HttpMessageInvoker(UnixHttp.Handler(Daemon.SocketPath));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await socket.ConnectAsync(new Uri("ws://unix.socket/1.0/events?type=lifecycle,operation"), invoker, timeout.Token);
+        var received = new List<JsonElement>();
+        var reader = Task.Run(async () =>
+        {
+            var buffer = new byte[1 << 16];
+            while (!timeout.IsCancellationRequested)
+            {
+                var message = await socket.ReceiveAsync(buffer, timeout.Token);
+                if (message.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                {
+                    break;
+                }
+                lock (received)
+                {
+                    received.Add(JsonDocument.Parse(buffer.AsMemory(0, message.Count)).RootElement.Clone());
+                }
+            }
+        });
+        try
+        {
+            await CreateAsync("it-events", start: true);
+            await WaitAsync(await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Put, "/1.0/instances/it-events/state", "{\"action\":\"stop\",\"force\":true}"));
+        }
+        finally
+        {
+            await DeleteAsync("it-events");
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        string[] expected = ["instance-created", "instance-started", "instance-stopped", "instance-deleted"];
+        List<string> actions;
+        while (true)
+        {
+            lock (received)
+            {
+                actions = received.Where(e => e.GetProperty("type").GetString() == "lifecycle")
+                    .Select(e => e.GetProperty("metadata").GetProperty("action").GetString()!)
+                    .Where(a => a.StartsWith("instance-", StringComparison.Ordinal)).ToList();
+            }
+            if (expected.All(actions.Contains) || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Equal(expected, actions.Where(expected.Contains).Distinct().ToArray());
+        lock (received)
+        {
+            Assert.Contains(received, e => e.GetProperty("type").GetString() == "operation"
+                && e.GetProperty("metadata").GetProperty("status").GetString() == "Success");
+        }
+        await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+        await reader;
+    }
 }

@@ -188,6 +188,20 @@ public static class ConfigCommands
             return 0;
         });
 
+        var setInstance = new Argument<string>("instance");
+        var setName = new Argument<string>("device");
+        var setPairs = new Argument<string[]>("key=value") { Arity = ArgumentArity.OneOrMore };
+        var set = new Command("set", "Set keys of an instance's own device") { setInstance, setName, setPairs };
+        set.SetAction((result, cancellationToken) => ChangeLocalDeviceAsync(result.GetValue(setInstance)!, result.GetValue(setName)!,
+            keys => ConfigPatchLocal(keys, Commands.ParsePairs(result.GetValue(setPairs)!)), cancellationToken));
+
+        var unsetInstance = new Argument<string>("instance");
+        var unsetName = new Argument<string>("device");
+        var unsetKey = new Argument<string>("key");
+        var unset = new Command("unset", "Unset a key of an instance's own device") { unsetInstance, unsetName, unsetKey };
+        unset.SetAction((result, cancellationToken) => ChangeLocalDeviceAsync(result.GetValue(unsetInstance)!, result.GetValue(unsetName)!,
+            keys => ConfigPatchLocal(keys, new Dictionary<string, string> { [result.GetValue(unsetKey)!] = "" }), cancellationToken));
+
         var showInstance = new Argument<string>("instance");
         var show = new Command("show", "Show an instance's own devices") { showInstance };
         show.SetAction(async (result, cancellationToken) =>
@@ -201,8 +215,43 @@ public static class ConfigCommands
         command.Subcommands.Add(add);
         command.Subcommands.Add(overrideCommand);
         command.Subcommands.Add(remove);
+        command.Subcommands.Add(set);
+        command.Subcommands.Add(unset);
         command.Subcommands.Add(show);
         return command;
+    }
+
+    /// <summary>set/unset apply to the instance's own devices only, as in Incus.</summary>
+    private static async Task<int> ChangeLocalDeviceAsync(string instance, string device, Func<Dictionary<string, string>, Dictionary<string, string>> change,
+        CancellationToken cancellationToken)
+    {
+        using var client = new IncusClient(IncusClient.DefaultSocketPath());
+        var found = await client.GetAsync(Url(instance), cancellationToken).ConfigureAwait(false);
+        if (!found.GetProperty("devices").TryGetProperty(device, out var local))
+        {
+            throw new CliException(found.GetProperty("expanded_devices").TryGetProperty(device, out _)
+                ? "Device from profile(s) cannot be modified for individual instance. Override device or modify profile instead"
+                : "The device doesn't exist");
+        }
+        var keys = change(local.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? ""));
+        await PatchDeviceAsync(client, instance, device, keys, cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static Dictionary<string, string> ConfigPatchLocal(Dictionary<string, string> keys, Dictionary<string, string> changes)
+    {
+        foreach (var (key, value) in changes)
+        {
+            if (value.Length == 0)
+            {
+                keys.Remove(key);
+            }
+            else
+            {
+                keys[key] = value;
+            }
+        }
+        return keys;
     }
 
     private static Task PatchDeviceAsync(IncusClient client, string instance, string device, Dictionary<string, string> keys, CancellationToken cancellationToken) =>

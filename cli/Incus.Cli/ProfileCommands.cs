@@ -20,6 +20,7 @@ public static class ProfileCommands
         command.Subcommands.Add(Unset());
         command.Subcommands.Add(Edit());
         command.Subcommands.Add(Device());
+        command.Subcommands.Add(Assign());
         return command;
     }
 
@@ -135,6 +136,23 @@ public static class ProfileCommands
             return 0;
         });
         return edit;
+    }
+
+    private static Command Assign()
+    {
+        var instance = new Argument<string>("instance");
+        var profiles = new Argument<string>("profiles") { Description = "Comma-separated profiles, in order" };
+        var assign = new Command("assign", "Set an instance's profiles") { instance, profiles };
+        assign.SetAction(async (result, cancellationToken) =>
+        {
+            var list = result.GetValue(profiles)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            await client.SendAsync(HttpMethod.Patch, $"/1.0/instances/{Uri.EscapeDataString(result.GetValue(instance)!)}",
+                JsonSerializer.Serialize(new { profiles = list }), cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"Profiles {string.Join(", ", list)} applied to {result.GetValue(instance)}");
+            return 0;
+        });
+        return assign;
     }
 
     private static Command Device()

@@ -299,10 +299,26 @@ public sealed class InstanceTests(DaemonFixture fixture)
             var again = await Command.RunAsync(Stage.Cli, ["config", "device", "override", "it-cli", "root"], CliEnvironment);
             Assert.Contains("already exists", again.Error);
 
+            await Incus("config", "device", "set", "it-cli", "root", "pool=default");
+            var unsetPool = await Command.RunAsync(Stage.Cli, ["config", "device", "unset", "it-cli", "root", "pool"], CliEnvironment);
+            Assert.Equal(1, unsetPool.ExitCode);
+            Assert.Contains("needs a pool", unsetPool.Error);
+
+            await Incus("profile", "create", "it-extra");
+            await Incus("profile", "set", "it-extra", "user.extra=1");
+            await Incus("profile", "assign", "it-cli", "default,it-extra");
+            var assigned = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-cli")).Metadata;
+            Assert.Equal(["default", "it-extra"], assigned.GetProperty("profiles").EnumerateArray().Select(p => p.GetString()!).ToArray());
+            Assert.Equal("1", assigned.GetProperty("expanded_config").GetProperty("user.extra").GetString());
+            await Incus("profile", "assign", "it-cli", "default");
+            await Incus("profile", "delete", "it-extra");
+
             await Incus("config", "device", "remove", "it-cli", "root");
             Assert.Empty((await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-cli")).Metadata.GetProperty("devices").EnumerateObject());
             var fromProfile = await Command.RunAsync(Stage.Cli, ["config", "device", "remove", "it-cli", "root"], CliEnvironment);
             Assert.Contains("Device from profile(s) cannot be removed", fromProfile.Error);
+            var setOnProfileDevice = await Command.RunAsync(Stage.Cli, ["config", "device", "set", "it-cli", "root", "pool=default"], CliEnvironment);
+            Assert.Contains("Device from profile(s) cannot be modified", setOnProfileDevice.Error);
             await Incus("config", "unset", "user.server-side");
         }
         finally

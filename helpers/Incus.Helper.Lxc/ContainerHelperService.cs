@@ -80,6 +80,7 @@ public sealed class ContainerHelperService(CallContext context, LxcPaths paths) 
             }
             string[] mode = stop.Force ? ["-k"] : ["-t", stop.TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
             await FixedCommand.RunAsync(LxcStop, ["-n", name, "-P", paths.ContainersRoot, .. mode], cancellationToken: cancellationToken).ConfigureAwait(false);
+            KnownInits.Forget(name);
             return await StateAsync(name).ConfigureAwait(false);
         });
 
@@ -141,6 +142,10 @@ public sealed class ContainerHelperService(CallContext context, LxcPaths paths) 
 
     private async Task<ContainerState> StateAsync(string name)
     {
+        if (KnownInits.RunningPid(name) is int known)
+        {
+            return new ContainerState { Running = known > 0, Pid = known };
+        }
         if (!Directory.Exists(Path.Combine(paths.ContainersRoot, name)))
         {
             return new ContainerState { Running = false, Pid = 0 };
@@ -153,6 +158,10 @@ public sealed class ContainerHelperService(CallContext context, LxcPaths paths) 
             .ToDictionary(parts => parts[0].Trim(), parts => parts[1].Trim(), StringComparer.Ordinal);
         bool running = fields.GetValueOrDefault("State") == "RUNNING";
         int pid = running && int.TryParse(fields.GetValueOrDefault("PID"), out int parsed) ? parsed : 0;
+        if (running)
+        {
+            KnownInits.Remember(name, pid);
+        }
         return new ContainerState { Running = running, Pid = pid };
     }
 

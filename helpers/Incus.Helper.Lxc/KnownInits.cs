@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace Incus.Helpers.Lxc;
+
+/// <summary>
+/// The init process of each container this helper has seen running, identified by pid and start
+/// time. Checking /proc for that process answers "is it running?" without spawning lxc-info, and
+/// the start time guards against a recycled pid.
+/// </summary>
+public static class KnownInits
+{
+    private static readonly ConcurrentDictionary<string, (int Pid, string StartTime)> Inits = new(StringComparer.Ordinal);
+
+    public static void Remember(string instance, int pid)
+    {
+        if (StartTime(pid) is { } started)
+        {
+            Inits[instance] = (pid, started);
+        }
+    }
+
+    public static void Forget(string instance) => Inits.TryRemove(instance, out _);
+
+    /// <summary>The init's pid while it still runs; null when unknown (ask LXC) or 0 when it has exited.</summary>
+    public static int? RunningPid(string instance)
+    {
+        if (!Inits.TryGetValue(instance, out var known))
+        {
+            return null;
+        }
+        if (StartTime(known.Pid) == known.StartTime)
+        {
+            return known.Pid;
+        }
+        Inits.TryRemove(instance, out _);
+        return 0;
+    }
+
+    /// <summary>Field 22 of /proc/&lt;pid&gt;/stat (start time in clock ticks), read after the command name.</summary>
+    private static string? StartTime(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return fields.Length > 19 ? fields[19] : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

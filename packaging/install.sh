@@ -11,7 +11,7 @@ start=false
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y --no-install-recommends ca-certificates iproute2 util-linux passwd procps
+apt-get install -y --no-install-recommends ca-certificates iproute2 util-linux passwd procps lxc busybox-static
 
 "$root/packaging/accounts.sh"
 rm -rf "$libdir"
@@ -21,16 +21,23 @@ ln -sf "$libdir/cli/incus" "$prefix/bin/incus"
 echo "installed incusd and incus into $prefix/bin (daemon files in $libdir)"
 
 if $start; then
-  mkdir -p /var/log/incus
-  if [ -S /var/lib/incus/unix.socket ] && incus info >/dev/null 2>&1; then
-    echo "incusd is already running"
-  else
-    setsid "$prefix/bin/incusd" --verbose >>/var/log/incus/incusd.out 2>&1 < /dev/null &
-    for _ in $(seq 100); do
-      incus info >/dev/null 2>&1 && break
-      sleep 0.1
-    done
+  mkdir -p /var/log/incus /run/incus
+  pidfile=/run/incus/incusd.pid
+  # A daemon this script started earlier runs the old files: stop it so the new build serves.
+  if [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    kill -TERM "$(cat "$pidfile")"
+    for _ in $(seq 100); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.1; done
   fi
+  if [ -S /var/lib/incus/unix.socket ] && incus info >/dev/null 2>&1; then
+    echo "another incusd already serves /var/lib/incus/unix.socket; stop it first" >&2
+    exit 1
+  fi
+  setsid "$prefix/bin/incusd" --verbose >>/var/log/incus/incusd.out 2>&1 < /dev/null &
+  echo $! > "$pidfile"
+  for _ in $(seq 100); do
+    incus info >/dev/null 2>&1 && break
+    sleep 0.1
+  done
   incus admin init --minimal
   incus version
 fi

@@ -193,14 +193,14 @@ public static class ConfigCommands
         var setPairs = new Argument<string[]>("key=value") { Arity = ArgumentArity.OneOrMore };
         var set = new Command("set", "Set keys of an instance's own device") { setInstance, setName, setPairs };
         set.SetAction((result, cancellationToken) => ChangeLocalDeviceAsync(result.GetValue(setInstance)!, result.GetValue(setName)!,
-            keys => ConfigPatchLocal(keys, Commands.ParsePairs(result.GetValue(setPairs)!)), cancellationToken));
+            keys => Incus.Api.ConfigPatch.Apply(keys, Commands.ParsePairs(result.GetValue(setPairs)!)), cancellationToken));
 
         var unsetInstance = new Argument<string>("instance");
         var unsetName = new Argument<string>("device");
         var unsetKey = new Argument<string>("key");
         var unset = new Command("unset", "Unset a key of an instance's own device") { unsetInstance, unsetName, unsetKey };
         unset.SetAction((result, cancellationToken) => ChangeLocalDeviceAsync(result.GetValue(unsetInstance)!, result.GetValue(unsetName)!,
-            keys => ConfigPatchLocal(keys, new Dictionary<string, string> { [result.GetValue(unsetKey)!] = "" }), cancellationToken));
+            keys => Incus.Api.ConfigPatch.Apply(keys, new Dictionary<string, string> { [result.GetValue(unsetKey)!] = "" }), cancellationToken));
 
         var showInstance = new Argument<string>("instance");
         var show = new Command("show", "Show an instance's own devices") { showInstance };
@@ -236,22 +236,6 @@ public static class ConfigCommands
         var keys = change(local.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? ""));
         await PatchDeviceAsync(client, instance, device, keys, cancellationToken).ConfigureAwait(false);
         return 0;
-    }
-
-    private static Dictionary<string, string> ConfigPatchLocal(Dictionary<string, string> keys, Dictionary<string, string> changes)
-    {
-        foreach (var (key, value) in changes)
-        {
-            if (value.Length == 0)
-            {
-                keys.Remove(key);
-            }
-            else
-            {
-                keys[key] = value;
-            }
-        }
-        return keys;
     }
 
     private static Task PatchDeviceAsync(IncusClient client, string instance, string device, Dictionary<string, string> keys, CancellationToken cancellationToken) =>

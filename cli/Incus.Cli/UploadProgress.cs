@@ -2,7 +2,7 @@ namespace Incus.Cli;
 
 /// <summary>
 /// A read-through stream that prints upload progress on stderr, as "Transferring image: 42% (3.1MB/s)",
-/// at most every 200 ms, and only when stderr is a terminal-like consumer.
+/// at most every 200 ms.
 /// </summary>
 public sealed class UploadProgress(Stream inner, long total, string label) : Stream
 {

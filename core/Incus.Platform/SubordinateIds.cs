@@ -23,6 +23,9 @@ public static class SubordinateIds
         return end > start ? new IdRange(start, end - start) : Fallback;
     }
 
+    /// <summary>True when <paramref name="range"/> lies inside what both files grant root.</summary>
+    public static bool GrantedToRoot(IdRange range) => range.Size > 0 && ForRoot().Contains(range);
+
     /// <summary>The largest range granted to root (by name or uid 0), or null when there is none.</summary>
     public static IdRange? Read(string path)
     {

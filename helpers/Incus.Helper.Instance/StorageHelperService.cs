@@ -128,11 +128,9 @@ public sealed class StorageHelperService(CallContext context, StorageRoot root) 
         {
             return;
         }
-        var uids = SubordinateIds.Read("/etc/subuid") ?? SubordinateIds.Fallback;
-        var gids = SubordinateIds.Read("/etc/subgid") ?? SubordinateIds.Fallback;
-        if (!uids.Contains(new IdRange(uid, 1)) || !gids.Contains(new IdRange(gid, 1)))
+        if (!SubordinateIds.GrantedToRoot(new IdRange(uid, 1)) || !SubordinateIds.GrantedToRoot(new IdRange(gid, 1)))
         {
-            throw new HelperRequestException($"container root {uid}:{gid} is neither 0:0 nor inside root's subordinate ids ({uids} / {gids})");
+            throw new HelperRequestException($"container root {uid}:{gid} is neither 0:0 nor inside root's subordinate ids ({SubordinateIds.ForRoot()})");
         }
     }
 

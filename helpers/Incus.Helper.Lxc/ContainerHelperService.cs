@@ -175,11 +175,9 @@ public sealed class ContainerHelperService(CallContext context, LxcPaths paths) 
     private static void CheckIdmap(uint start, uint size)
     {
         var range = new IdRange(start, size);
-        var uids = SubordinateIds.Read("/etc/subuid") ?? SubordinateIds.Fallback;
-        var gids = SubordinateIds.Read("/etc/subgid") ?? SubordinateIds.Fallback;
-        if (size == 0 || start == 0 || !uids.Contains(range) || !gids.Contains(range))
+        if (start == 0 || !SubordinateIds.GrantedToRoot(range))
         {
-            throw new HelperRequestException($"id map {range} is not inside root's subordinate ids ({uids} / {gids})");
+            throw new HelperRequestException($"id map {range} is not inside root's subordinate ids ({SubordinateIds.ForRoot()})");
         }
     }
 

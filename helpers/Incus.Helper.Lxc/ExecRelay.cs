@@ -52,19 +52,7 @@ public static class ExecRelay
             throw new InvalidOperationException($"exec socket picked up by {peer}, not by the requester {caller}");
         }
 
-        var start = new ProcessStartInfo("/usr/bin/lxc-attach")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment.Clear();
-        start.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
+        var start = FixedCommand.StartInfo("/usr/bin/lxc-attach", arguments);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start lxc-attach");
 
         await using var stream = new NetworkStream(connection, ownsSocket: false);

@@ -8,7 +8,12 @@ namespace Incus.Helpers;
 /// </summary>
 public static class FixedCommand
 {
-    public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, string? standardInput = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The start info every helper child gets: a fixed absolute program, the helper's own argv, all three
+    /// streams redirected (a child must never inherit the helper's stdin, the supervisor's control channel)
+    /// and a cleared environment.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string program, IEnumerable<string> arguments)
     {
         if (!Path.IsPathFullyQualified(program))
         {
@@ -16,7 +21,6 @@ public static class FixedCommand
         }
         var start = new ProcessStartInfo(program)
         {
-            // Always a fresh pipe: a child must never inherit the helper's stdin, which is the supervisor's control channel.
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -29,7 +33,12 @@ public static class FixedCommand
         start.Environment.Clear();
         start.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
         start.Environment["LC_ALL"] = "C";
+        return start;
+    }
 
+    public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, string? standardInput = null, CancellationToken cancellationToken = default)
+    {
+        var start = StartInfo(program, arguments);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
         if (standardInput is not null)
         {

@@ -1,4 +1,4 @@
-using Incus.Daemon.Api;
+using Incus.Api;
 
 namespace Incus.Tests.Unit;
 

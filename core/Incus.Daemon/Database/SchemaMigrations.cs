@@ -96,9 +96,7 @@ public static class SchemaMigrations
             database.Transaction((connection, transaction) =>
             {
                 Run(connection, transaction, sql);
-                using var bump = connection.CreateCommand();
-                bump.Transaction = transaction;
-                bump.CommandText = "INSERT INTO schema (version, applied_at) VALUES ($v, $t);";
+                using var bump = SqlCommands.Create(connection, transaction, "INSERT INTO schema (version, applied_at) VALUES ($v, $t);");
                 bump.Parameters.AddWithValue("$v", target);
                 bump.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToString("O"));
                 bump.ExecuteNonQuery();
@@ -110,9 +108,7 @@ public static class SchemaMigrations
     private static int CurrentVersion(LocalDatabase database) =>
         database.Transaction((connection, transaction) =>
         {
-            using var query = connection.CreateCommand();
-            query.Transaction = transaction;
-            query.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema;";
+            using var query = SqlCommands.Create(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema;");
             return Convert.ToInt32(query.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         });
 

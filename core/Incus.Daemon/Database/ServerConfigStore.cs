@@ -33,9 +33,7 @@ public sealed class ServerConfigStore(LocalDatabase database)
             {
                 if (value.Length == 0)
                 {
-                    using var delete = connection.CreateCommand();
-                    delete.Transaction = transaction;
-                    delete.CommandText = "DELETE FROM config WHERE key = $k;";
+                    using var delete = SqlCommands.Create(connection, transaction, "DELETE FROM config WHERE key = $k;");
                     delete.Parameters.AddWithValue("$k", key);
                     delete.ExecuteNonQuery();
                 }
@@ -49,9 +47,7 @@ public sealed class ServerConfigStore(LocalDatabase database)
 
     private static void Upsert(SqliteConnection connection, SqliteTransaction transaction, string key, string value)
     {
-        using var upsert = connection.CreateCommand();
-        upsert.Transaction = transaction;
-        upsert.CommandText = "INSERT INTO config (key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value;";
+        using var upsert = SqlCommands.Create(connection, transaction, "INSERT INTO config (key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value;");
         upsert.Parameters.AddWithValue("$k", key);
         upsert.Parameters.AddWithValue("$v", value);
         upsert.ExecuteNonQuery();
@@ -59,9 +55,7 @@ public sealed class ServerConfigStore(LocalDatabase database)
 
     private static Dictionary<string, string> ReadAll(SqliteConnection connection, SqliteTransaction transaction)
     {
-        using var query = connection.CreateCommand();
-        query.Transaction = transaction;
-        query.CommandText = "SELECT key, value FROM config ORDER BY key;";
+        using var query = SqlCommands.Create(connection, transaction, "SELECT key, value FROM config ORDER BY key;");
         using var reader = query.ExecuteReader();
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         while (reader.Read())

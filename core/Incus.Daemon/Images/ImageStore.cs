@@ -32,14 +32,14 @@ public sealed class ImageStore(LocalDatabase database)
         {
             foreach (string alias in aliases)
             {
-                using var taken = Command(c, t, "SELECT COUNT(*) FROM image_aliases WHERE name = $n;");
+                using var taken = SqlCommands.Create(c, t, "SELECT COUNT(*) FROM image_aliases WHERE name = $n;");
                 taken.Parameters.AddWithValue("$n", alias);
                 if ((long)taken.ExecuteScalar()! > 0)
                 {
                     return false;
                 }
             }
-            using var insert = Command(c, t, """
+            using var insert = SqlCommands.Create(c, t, """
                 INSERT INTO images (fingerprint, filename, size, public, architecture, created_at, uploaded_at, properties)
                 VALUES ($f, $n, $s, $p, $a, $c, $u, $props) RETURNING id;
                 """);
@@ -62,7 +62,7 @@ public sealed class ImageStore(LocalDatabase database)
     public void UpdateImage(ImageRecord image) =>
         database.Transaction((c, t) =>
         {
-            using var update = Command(c, t, "UPDATE images SET public = $p, properties = $props WHERE id = $id;");
+            using var update = SqlCommands.Create(c, t, "UPDATE images SET public = $p, properties = $props WHERE id = $id;");
             update.Parameters.AddWithValue("$p", image.Public ? 1 : 0);
             update.Parameters.AddWithValue("$props", JsonSerializer.Serialize(image.Properties));
             update.Parameters.AddWithValue("$id", image.Id);
@@ -72,7 +72,7 @@ public sealed class ImageStore(LocalDatabase database)
     public void RemoveImage(long id) =>
         database.Transaction((c, t) =>
         {
-            using var delete = Command(c, t, "DELETE FROM images WHERE id = $id;");
+            using var delete = SqlCommands.Create(c, t, "DELETE FROM images WHERE id = $id;");
             delete.Parameters.AddWithValue("$id", id);
             delete.ExecuteNonQuery();
         });
@@ -80,7 +80,7 @@ public sealed class ImageStore(LocalDatabase database)
     public IReadOnlyList<ImageAliasRecord> Aliases(string? fingerprint = null) =>
         database.Transaction((c, t) =>
         {
-            using var query = Command(c, t, fingerprint is null
+            using var query = SqlCommands.Create(c, t, fingerprint is null
                 ? "SELECT a.name, a.description, i.fingerprint FROM image_aliases a JOIN images i ON i.id = a.image_id ORDER BY a.name;"
                 : "SELECT a.name, a.description, i.fingerprint FROM image_aliases a JOIN images i ON i.id = a.image_id WHERE i.fingerprint = $f ORDER BY a.name;");
             if (fingerprint is not null)
@@ -105,7 +105,7 @@ public sealed class ImageStore(LocalDatabase database)
     public void UpdateAlias(string name, string description, long imageId) =>
         database.Transaction((c, t) =>
         {
-            using var update = Command(c, t, "UPDATE image_aliases SET description = $d, image_id = $i WHERE name = $n;");
+            using var update = SqlCommands.Create(c, t, "UPDATE image_aliases SET description = $d, image_id = $i WHERE name = $n;");
             update.Parameters.AddWithValue("$n", name);
             update.Parameters.AddWithValue("$d", description);
             update.Parameters.AddWithValue("$i", imageId);
@@ -115,31 +115,23 @@ public sealed class ImageStore(LocalDatabase database)
     public bool RemoveAlias(string name) =>
         database.Transaction((c, t) =>
         {
-            using var delete = Command(c, t, "DELETE FROM image_aliases WHERE name = $n;");
+            using var delete = SqlCommands.Create(c, t, "DELETE FROM image_aliases WHERE name = $n;");
             delete.Parameters.AddWithValue("$n", name);
             return delete.ExecuteNonQuery() == 1;
         });
 
     private static bool InsertAlias(SqliteConnection c, SqliteTransaction t, string name, string description, long imageId)
     {
-        using var insert = Command(c, t, "INSERT INTO image_aliases (name, image_id, description) VALUES ($n, $i, $d) ON CONFLICT(name) DO NOTHING;");
+        using var insert = SqlCommands.Create(c, t, "INSERT INTO image_aliases (name, image_id, description) VALUES ($n, $i, $d) ON CONFLICT(name) DO NOTHING;");
         insert.Parameters.AddWithValue("$n", name);
         insert.Parameters.AddWithValue("$i", imageId);
         insert.Parameters.AddWithValue("$d", description);
         return insert.ExecuteNonQuery() == 1;
     }
 
-    private static SqliteCommand Command(SqliteConnection c, SqliteTransaction t, string sql)
-    {
-        var command = c.CreateCommand();
-        command.Transaction = t;
-        command.CommandText = sql;
-        return command;
-    }
-
     private static List<ImageRecord> QueryImages(SqliteConnection c, SqliteTransaction t, string sql, string? prefix)
     {
-        using var query = Command(c, t, sql);
+        using var query = SqlCommands.Create(c, t, sql);
         if (prefix is not null)
         {
             query.Parameters.AddWithValue("$p", prefix);

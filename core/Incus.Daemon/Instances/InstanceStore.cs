@@ -15,12 +15,10 @@ public sealed class InstanceStore(LocalDatabase database)
     public bool TryAdd(InstanceRecord instance) =>
         database.Transaction((c, t) =>
         {
-            using var insert = c.CreateCommand();
-            insert.Transaction = t;
-            insert.CommandText = """
+            using var insert = SqlCommands.Create(c, t, """
                 INSERT INTO instances (name, architecture, description, config, devices, profiles, ephemeral, created_at)
                 VALUES ($n, $a, $d, $c, $v, $p, $e, $t) ON CONFLICT(name) DO NOTHING;
-                """;
+                """);
             Bind(insert, instance);
             return insert.ExecuteNonQuery() == 1;
         });
@@ -28,9 +26,7 @@ public sealed class InstanceStore(LocalDatabase database)
     public void UpdateConfig(string name, IReadOnlyDictionary<string, string> config) =>
         database.Transaction((c, t) =>
         {
-            using var update = c.CreateCommand();
-            update.Transaction = t;
-            update.CommandText = "UPDATE instances SET config = $c WHERE name = $n;";
+            using var update = SqlCommands.Create(c, t, "UPDATE instances SET config = $c WHERE name = $n;");
             update.Parameters.AddWithValue("$n", name);
             update.Parameters.AddWithValue("$c", JsonSerializer.Serialize(config));
             update.ExecuteNonQuery();
@@ -39,9 +35,7 @@ public sealed class InstanceStore(LocalDatabase database)
     public void Update(InstanceRecord instance) =>
         database.Transaction((c, t) =>
         {
-            using var update = c.CreateCommand();
-            update.Transaction = t;
-            update.CommandText = "UPDATE instances SET description = $d, config = $c, devices = $v, profiles = $p, ephemeral = $e WHERE name = $n;";
+            using var update = SqlCommands.Create(c, t, "UPDATE instances SET description = $d, config = $c, devices = $v, profiles = $p, ephemeral = $e WHERE name = $n;");
             Bind(update, instance);
             update.ExecuteNonQuery();
         });
@@ -49,9 +43,7 @@ public sealed class InstanceStore(LocalDatabase database)
     public void Remove(string name) =>
         database.Transaction((c, t) =>
         {
-            using var delete = c.CreateCommand();
-            delete.Transaction = t;
-            delete.CommandText = "DELETE FROM instances WHERE name = $n;";
+            using var delete = SqlCommands.Create(c, t, "DELETE FROM instances WHERE name = $n;");
             delete.Parameters.AddWithValue("$n", name);
             delete.ExecuteNonQuery();
         });

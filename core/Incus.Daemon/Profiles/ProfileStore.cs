@@ -14,9 +14,7 @@ public sealed class ProfileStore(LocalDatabase database)
     public bool TryAdd(ProfileRecord profile) =>
         database.Transaction((c, t) =>
         {
-            using var insert = c.CreateCommand();
-            insert.Transaction = t;
-            insert.CommandText = "INSERT INTO profiles (name, description, config, devices) VALUES ($n, $d, $c, $v) ON CONFLICT(name) DO NOTHING;";
+            using var insert = SqlCommands.Create(c, t, "INSERT INTO profiles (name, description, config, devices) VALUES ($n, $d, $c, $v) ON CONFLICT(name) DO NOTHING;");
             Bind(insert, profile);
             return insert.ExecuteNonQuery() == 1;
         });
@@ -24,9 +22,7 @@ public sealed class ProfileStore(LocalDatabase database)
     public void Update(ProfileRecord profile) =>
         database.Transaction((c, t) =>
         {
-            using var update = c.CreateCommand();
-            update.Transaction = t;
-            update.CommandText = "UPDATE profiles SET description = $d, config = $c, devices = $v WHERE name = $n;";
+            using var update = SqlCommands.Create(c, t, "UPDATE profiles SET description = $d, config = $c, devices = $v WHERE name = $n;");
             Bind(update, profile);
             update.ExecuteNonQuery();
         });
@@ -34,9 +30,7 @@ public sealed class ProfileStore(LocalDatabase database)
     public bool TryRename(string name, string newName) =>
         database.Transaction((c, t) =>
         {
-            using var rename = c.CreateCommand();
-            rename.Transaction = t;
-            rename.CommandText = "UPDATE OR IGNORE profiles SET name = $new WHERE name = $n;";
+            using var rename = SqlCommands.Create(c, t, "UPDATE OR IGNORE profiles SET name = $new WHERE name = $n;");
             rename.Parameters.AddWithValue("$n", name);
             rename.Parameters.AddWithValue("$new", newName);
             return rename.ExecuteNonQuery() == 1;
@@ -45,9 +39,7 @@ public sealed class ProfileStore(LocalDatabase database)
     public void Remove(string name) =>
         database.Transaction((c, t) =>
         {
-            using var delete = c.CreateCommand();
-            delete.Transaction = t;
-            delete.CommandText = "DELETE FROM profiles WHERE name = $n;";
+            using var delete = SqlCommands.Create(c, t, "DELETE FROM profiles WHERE name = $n;");
             delete.Parameters.AddWithValue("$n", name);
             delete.ExecuteNonQuery();
         });

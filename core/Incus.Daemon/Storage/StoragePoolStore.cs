@@ -17,9 +17,7 @@ public sealed class StoragePoolStore(LocalDatabase database)
     public bool TryAdd(StoragePoolRecord pool) =>
         database.Transaction((connection, transaction) =>
         {
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO storage_pools (name, driver, description, config) VALUES ($n, $d, $desc, $c) ON CONFLICT(name) DO NOTHING;";
+            using var insert = SqlCommands.Create(connection, transaction, "INSERT INTO storage_pools (name, driver, description, config) VALUES ($n, $d, $desc, $c) ON CONFLICT(name) DO NOTHING;");
             insert.Parameters.AddWithValue("$n", pool.Name);
             insert.Parameters.AddWithValue("$d", pool.Driver);
             insert.Parameters.AddWithValue("$desc", pool.Description);
@@ -30,9 +28,7 @@ public sealed class StoragePoolStore(LocalDatabase database)
     public void Update(StoragePoolRecord pool) =>
         database.Transaction((connection, transaction) =>
         {
-            using var update = connection.CreateCommand();
-            update.Transaction = transaction;
-            update.CommandText = "UPDATE storage_pools SET description = $desc, config = $c WHERE name = $n;";
+            using var update = SqlCommands.Create(connection, transaction, "UPDATE storage_pools SET description = $desc, config = $c WHERE name = $n;");
             update.Parameters.AddWithValue("$n", pool.Name);
             update.Parameters.AddWithValue("$desc", pool.Description);
             update.Parameters.AddWithValue("$c", JsonSerializer.Serialize(pool.Config));
@@ -42,9 +38,7 @@ public sealed class StoragePoolStore(LocalDatabase database)
     public void Remove(string name) =>
         database.Transaction((connection, transaction) =>
         {
-            using var delete = connection.CreateCommand();
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM storage_pools WHERE name = $n;";
+            using var delete = SqlCommands.Create(connection, transaction, "DELETE FROM storage_pools WHERE name = $n;");
             delete.Parameters.AddWithValue("$n", name);
             delete.ExecuteNonQuery();
         });

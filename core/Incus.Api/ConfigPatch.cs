@@ -1,4 +1,4 @@
-namespace Incus.Daemon.Api;
+namespace Incus.Api;
 
 /// <summary>How PATCH applies to a config map everywhere in the API: set keys overwrite, empty values remove.</summary>
 public static class ConfigPatch

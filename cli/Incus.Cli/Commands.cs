@@ -16,6 +16,7 @@ public static class Commands
         root.Subcommands.Add(ExecCommand.Build());
         root.Subcommands.Add(Admin());
         root.Subcommands.Add(StorageCommands.Build());
+        root.Subcommands.Add(NetworkCommands.Build());
         root.Subcommands.Add(ImageCommands.Build());
         root.Subcommands.Add(ProfileCommands.Build());
         foreach (var command in InstanceCommands.Build())

@@ -12,6 +12,7 @@ public sealed class Preseed
     private static readonly HashSet<string> KnownSections = ["config", "networks", "storage_pools", "profiles", "projects", "cluster"];
     private static readonly HashSet<string> PoolFields = ["name", "driver", "description", "config"];
     private static readonly HashSet<string> ProfileFields = ["name", "description", "config", "devices"];
+    private static readonly HashSet<string> NetworkFields = ["name", "type", "description", "config", "project"];
 
     public Dictionary<string, string> Config { get; } = new(StringComparer.Ordinal);
 
@@ -19,16 +20,28 @@ public sealed class Preseed
 
     public List<PreseedProfile> Profiles { get; } = new();
 
+    public List<PreseedNetwork> Networks { get; } = new();
+
     /// <summary>True for --minimal: profile changes are merged (PATCH) rather than replacing the profile.</summary>
     public bool MergeProfiles { get; private init; }
 
-    /// <summary>What <c>--minimal</c> applies: a <c>default</c> pool on the dir driver.</summary>
+    /// <summary>What <c>--minimal</c> applies, as in Incus: a <c>default</c> dir pool, the <c>incusbr0</c> bridge with automatic
+    /// IPv4 and IPv6 subnets and NAT, and both in the <c>default</c> profile (root disk and <c>eth0</c>).</summary>
     public static Preseed Minimal()
     {
         var preseed = new Preseed { MergeProfiles = true };
         preseed.StoragePools.Add(new PreseedPool("default", "dir", "", new Dictionary<string, string>()));
+        preseed.Networks.Add(new PreseedNetwork("incusbr0", "bridge", "", new Dictionary<string, string>
+        {
+            ["ipv4.address"] = "auto",
+            ["ipv6.address"] = "auto",
+        }));
         preseed.Profiles.Add(new PreseedProfile("default", "Default Incus profile", new Dictionary<string, string>(),
-            new Dictionary<string, Dictionary<string, string>> { ["root"] = new() { ["type"] = "disk", ["path"] = "/", ["pool"] = "default" } }));
+            new Dictionary<string, Dictionary<string, string>>
+            {
+                ["root"] = new() { ["type"] = "disk", ["path"] = "/", ["pool"] = "default" },
+                ["eth0"] = new() { ["type"] = "nic", ["network"] = "incusbr0", ["name"] = "eth0" },
+            }));
         return preseed;
     }
 
@@ -73,6 +86,12 @@ public sealed class Preseed
                         preseed.StoragePools.Add(Pool(entry));
                     }
                     break;
+                case "networks":
+                    foreach (object? entry in List(value, "networks"))
+                    {
+                        preseed.Networks.Add(Network(entry));
+                    }
+                    break;
                 case "profiles":
                     foreach (object? entry in List(value, "profiles"))
                     {
@@ -92,13 +111,15 @@ public sealed class Preseed
 
     public string ToServerPatch() => JsonSerializer.Serialize(new { config = Config });
 
-    /// <summary>Applies the server config, then the pools; undoes what it did if a later step fails.</summary>
+    /// <summary>Applies the server config, then pools, networks and profiles; undoes what it did if a later step fails.</summary>
     public async Task ApplyAsync(IncusClient client, CancellationToken cancellationToken)
     {
         var before = await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false);
         var previousConfig = before.GetProperty("config").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
         var createdPools = new List<string>();
         var createdProfiles = new List<string>();
+        var createdNetworks = new List<string>();
+        var replacedNetworks = new List<(string Name, string Body)>();
         var replacedProfiles = new List<(string Name, string Body)>();
         try
         {
@@ -118,6 +139,26 @@ public sealed class Preseed
                     JsonSerializer.Serialize(new { name = pool.Name, driver = pool.Driver, description = pool.Description, config = pool.Config }),
                     cancellationToken).ConfigureAwait(false);
                 createdPools.Add(pool.Name);
+            }
+            foreach (var network in Networks)
+            {
+                string url = $"/1.0/networks/{Uri.EscapeDataString(network.Name)}";
+                if (await client.ExistsAsync(url, cancellationToken).ConfigureAwait(false))
+                {
+                    // --minimal keeps an existing network as it is; a preseed replaces its config.
+                    if (!MergeProfiles)
+                    {
+                        var old = await client.GetAsync(url, cancellationToken).ConfigureAwait(false);
+                        replacedNetworks.Add((network.Name, JsonSerializer.Serialize(new { description = old.GetProperty("description"), config = old.GetProperty("config") })));
+                        await client.SendAsync(HttpMethod.Put, url, JsonSerializer.Serialize(new { description = network.Description, config = network.Config }),
+                            cancellationToken).ConfigureAwait(false);
+                    }
+                    continue;
+                }
+                await client.SendAsync(HttpMethod.Post, "/1.0/networks",
+                    JsonSerializer.Serialize(new { name = network.Name, type = network.Type, description = network.Description, config = network.Config }),
+                    cancellationToken).ConfigureAwait(false);
+                createdNetworks.Add(network.Name);
             }
             foreach (var profile in Profiles)
             {
@@ -151,6 +192,14 @@ public sealed class Preseed
             {
                 await client.SendAsync(HttpMethod.Delete, $"/1.0/profiles/{Uri.EscapeDataString(profile)}", null, CancellationToken.None).ConfigureAwait(false);
             }
+            foreach (var (name, body) in Enumerable.Reverse(replacedNetworks))
+            {
+                await client.SendAsync(HttpMethod.Put, $"/1.0/networks/{Uri.EscapeDataString(name)}", body, CancellationToken.None).ConfigureAwait(false);
+            }
+            foreach (string network in Enumerable.Reverse(createdNetworks))
+            {
+                await client.SendAsync(HttpMethod.Delete, $"/1.0/networks/{Uri.EscapeDataString(network)}", null, CancellationToken.None).ConfigureAwait(false);
+            }
             foreach (string pool in Enumerable.Reverse(createdPools))
             {
                 await client.SendAsync(HttpMethod.Delete, $"/1.0/storage-pools/{Uri.EscapeDataString(pool)}", null, CancellationToken.None).ConfigureAwait(false);
@@ -180,6 +229,29 @@ public sealed class Preseed
         }
         var config = fields.TryGetValue("config", out var rawConfig) ? Mapping(rawConfig, $"storage pool {Field("name")} config") : new Dictionary<string, string>();
         return new PreseedPool(Field("name"), Field("driver"), Field("description"), config);
+    }
+
+    private static PreseedNetwork Network(object? entry)
+    {
+        var fields = entry as Dictionary<object, object?> ?? throw new CliException("invalid preseed: each network must be a mapping");
+        foreach (object key in fields.Keys)
+        {
+            if (!NetworkFields.Contains(key.ToString() ?? ""))
+            {
+                throw new CliException($"invalid preseed: unknown network field \"{key}\"");
+            }
+        }
+        string Field(string name) => fields.TryGetValue(name, out var value) ? value?.ToString() ?? "" : "";
+        if (Field("name").Length == 0)
+        {
+            throw new CliException("invalid preseed: each network needs a name");
+        }
+        if (Field("project") is { Length: > 0 } project && project != "default")
+        {
+            throw new CliException($"invalid preseed: network {Field("name")} is in project \"{project}\"; only the default project exists");
+        }
+        return new PreseedNetwork(Field("name"), Field("type") is { Length: > 0 } type ? type : "bridge", Field("description"),
+            Mapping(fields.GetValueOrDefault("config"), $"network {Field("name")} config"));
     }
 
     private static PreseedProfile Profile(object? entry)

@@ -5,6 +5,7 @@ using Incus.Daemon.Events;
 using Incus.Daemon.Helpers;
 using Incus.Daemon.Images;
 using Incus.Daemon.Instances;
+using Incus.Daemon.Networks;
 using Incus.Daemon.Operations;
 using Incus.Daemon.Plugins;
 using Incus.Daemon.Profiles;
@@ -59,12 +60,25 @@ try
     var poolStore = new StoragePoolStore(database);
     var profileStore = new ProfileStore(database);
     var storageHelper = new StorageHelperClient(helpers.Instance);
+    var netHelper = new NetHelperClient(helpers.Net);
+    var firewall = new FirewallChoice();
+    // Networks and instances refer to each other (used_by, host entries); the lambdas close the loop.
+    InstanceService? instancesRef = null;
+    ProfileService? profilesRef = null;
+    var networks = new NetworkService(new NetworkStore(database), drivers, netHelper, firewall, events, Log.Logger,
+        network => profilesRef!.UsingNetwork(network).Concat(instancesRef!.UsingNetwork(network)).ToList(),
+        network => instancesRef!.HostsFor(network));
+    var networking = new InstanceNetworking(networks, netHelper);
     var instances = new InstanceService(new InstanceStore(database), profileStore, poolStore, images, storageHelper, helpers.Lxc, operations, events,
-        new IdmapAllocator(SubordinateIds.ForRoot()), Log.Logger);
-    var profiles = new ProfileService(profileStore, poolStore, events, instances.UsingProfile);
+        new IdmapAllocator(SubordinateIds.ForRoot()), networking, Log.Logger);
+    var profiles = new ProfileService(profileStore, poolStore, events, instances.UsingProfile, networking.Validate);
+    instancesRef = instances;
+    profilesRef = profiles;
     var storagePools = new StoragePoolService(poolStore, drivers, storageHelper, events, Log.Logger,
         pool => profiles.UsingPool(pool).Concat(instances.UsingPool(pool)).ToList());
     await StartupHardening.ApplyAsync(helpers, server, Log.Logger);
+    await firewall.SelectAsync(drivers, netHelper, Log.Logger, CancellationToken.None);
+    await networks.ReconcileAsync(instances.NicLinksInUse(), CancellationToken.None);
 
     var builder = WebApplication.CreateSlimBuilder();
     builder.Logging.ClearProviders();
@@ -90,6 +104,7 @@ try
     StoragePoolRoutes.Map(app, storagePools);
     ImageRoutes.Map(app, images);
     ProfileRoutes.Map(app, profiles);
+    NetworkRoutes.Map(app, networks);
     var exec = new Incus.Daemon.Exec.ExecService(helpers.Lxc, operations, options.Layout, Log.Logger);
     InstanceRoutes.Map(app, instances, operations, exec);
     InstanceRoutes.MapOperationWebsockets(app, exec);

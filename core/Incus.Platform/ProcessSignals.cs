@@ -5,6 +5,7 @@ namespace Incus.Platform;
 /// <summary>kill(2) with any signal; Process offers only SIGKILL.</summary>
 public static class ProcessSignals
 {
+    public const int SigHup = 1;
     public const int SigKill = 9;
     public const int SigTerm = 15;
     public const int SigCont = 18;

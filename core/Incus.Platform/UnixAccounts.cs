@@ -40,6 +40,18 @@ public static class UnixAccounts
         return null;
     }
 
+    public static string? FindGroupName(uint gid, string groupPath = "/etc/group")
+    {
+        foreach (var fields in ReadEntries(groupPath))
+        {
+            if (fields.Length >= 3 && uint.TryParse(fields[2], out uint candidate) && candidate == gid)
+            {
+                return fields[0];
+            }
+        }
+        return null;
+    }
+
     private static IEnumerable<string[]> ReadEntries(string path)
     {
         foreach (string line in File.ReadLines(path))

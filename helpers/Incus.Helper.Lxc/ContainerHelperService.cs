@@ -9,7 +9,7 @@ namespace Incus.Helpers.Lxc;
 /// it keeps what containers legitimately use and drops only what Incus also denies privileged
 /// containers (module loading, raw I/O, the clock) and the MAC administration capabilities.
 /// </summary>
-public sealed class ContainerHelperService(CallContext context, LxcPaths paths) : IContainerHelper
+public sealed partial class ContainerHelperService(CallContext context, LxcPaths paths) : IContainerHelper
 {
     public static readonly CapabilitySet Capabilities = new(Enum.GetValues<LinuxCapability>()
         .Where(c => c is not (LinuxCapability.SysModule or LinuxCapability.SysRawio or LinuxCapability.SysTime
@@ -33,6 +33,7 @@ public sealed class ContainerHelperService(CallContext context, LxcPaths paths) 
             {
                 CheckIdmap(spec.IdmapStart, spec.IdmapSize);
             }
+            var nics = NicLinks.Validate(spec.Nics, paths.IncusDir);
             if ((await StateAsync(name).ConfigureAwait(false)).Running)
             {
                 throw new HelperRequestException($"container {name} is already running");
@@ -46,7 +47,7 @@ public sealed class ContainerHelperService(CallContext context, LxcPaths paths) 
                 {
                     directory.RemoveFile("config");
                 }
-                string config = LxcConfig.Build(spec, rootfs, Path.Combine(paths.ContainersRoot, name, "lxc.log"));
+                string config = LxcConfig.Build(spec with { Nics = nics }, rootfs, Path.Combine(paths.ContainersRoot, name, "lxc.log"));
                 directory.WriteNewFile("config", new MemoryStream(Encoding.UTF8.GetBytes(config)), UnixFileMode.UserRead | UnixFileMode.UserWrite, 0, 0);
             }
             try

@@ -40,7 +40,24 @@ public static class LxcConfig
             Line("lxc.mount.auto", "proc:mixed sys:mixed cgroup:mixed:force");
         }
         Line("lxc.cgroup.relative", "1");
-        Line("lxc.net.0.type", "empty");
+        if (spec.Nics.Count == 0)
+        {
+            Line("lxc.net.0.type", "empty");
+        }
+        for (int i = 0; i < spec.Nics.Count; i++)
+        {
+            // phys: the net helper made the veth; LXC only moves the peer in and renames it.
+            var nic = spec.Nics[i];
+            string prefix = string.Create(CultureInfo.InvariantCulture, $"lxc.net.{i}");
+            Line($"{prefix}.type", "phys");
+            Line($"{prefix}.link", RequestValidation.InterfaceName(nic.Link, "nics.link"));
+            Line($"{prefix}.name", RequestValidation.InterfaceName(nic.Name, "nics.name"));
+            Line($"{prefix}.flags", "up");
+            if (nic.Mtu is int mtu)
+            {
+                Line($"{prefix}.mtu", RequestValidation.Mtu(mtu, "nics.mtu").ToString(CultureInfo.InvariantCulture));
+            }
+        }
         Line("lxc.autodev", "1");
         Line("lxc.tty.max", "0");
         Line("lxc.pty.max", "64");

@@ -7,9 +7,17 @@ namespace Incus.Helpers.Net;
 /// The net helper's operations. Each validates its request as if hostile, acts only on links this
 /// daemon created, and is audited through the call context.
 /// </summary>
-public sealed class NetHelperService(CallContext context, OwnedLinks owned) : INetHelper
+public sealed partial class NetHelperService(CallContext context, NetHelperState state) : INetHelper
 {
-    public static readonly CapabilitySet Capabilities = CapabilitySet.Of(LinuxCapability.NetAdmin);
+    /// <summary>
+    /// net_admin for links and rules; the rest is what dnsmasq needs as it starts (bind ports 53 and
+    /// 67, raw sockets, drop to its own user), plus kill to signal it after it dropped, and chown to
+    /// give its files to its group.
+    /// </summary>
+    public static readonly CapabilitySet Capabilities = CapabilitySet.Of(
+        LinuxCapability.NetAdmin, LinuxCapability.NetRaw, LinuxCapability.NetBindService,
+        LinuxCapability.Setuid, LinuxCapability.Setgid, LinuxCapability.Kill, LinuxCapability.Chown);
+    private OwnedLinks Owned => state.Links;
     private const string Ip = "/bin/ip";
     private static readonly SemaphoreSlim Writer = new(1, 1);
 
@@ -33,7 +41,7 @@ public sealed class NetHelperService(CallContext context, OwnedLinks owned) : IN
                 throw new HelperRequestException($"name: a link named {name} already exists");
             }
             await FixedCommand.RunAsync(Ip, arguments, cancellationToken: cancellationToken).ConfigureAwait(false);
-            owned.Add(name);
+            Owned.Add(name);
         });
 
     public Task DeleteLinkAsync(LinkName link, CancellationToken cancellationToken = default) =>
@@ -45,7 +53,7 @@ public sealed class NetHelperService(CallContext context, OwnedLinks owned) : IN
             {
                 await FixedCommand.RunAsync(Ip, ["link", "delete", "dev", name], cancellationToken: cancellationToken).ConfigureAwait(false);
             }
-            owned.Remove(name);
+            Owned.Remove(name);
         });
 
     public Task SetLinkStateAsync(LinkState state, CancellationToken cancellationToken = default) =>
@@ -53,7 +61,17 @@ public sealed class NetHelperService(CallContext context, OwnedLinks owned) : IN
         {
             Required(state, "state");
             string name = OwnedName(state.Name);
-            await FixedCommand.RunAsync(Ip, ["link", "set", "dev", name, state.Up ? "up" : "down"], cancellationToken: cancellationToken).ConfigureAwait(false);
+            var arguments = new List<string> { "link", "set", "dev", name };
+            if (state.Mtu is int mtu)
+            {
+                arguments.AddRange(["mtu", RequestValidation.Mtu(mtu).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            }
+            if (state.HwAddr is not null)
+            {
+                arguments.AddRange(["address", RequestValidation.UnicastMac(state.HwAddr)]);
+            }
+            arguments.Add(state.Up ? "up" : "down");
+            await FixedCommand.RunAsync(Ip, arguments, cancellationToken: cancellationToken).ConfigureAwait(false);
         });
 
     public Task SetLinkAddressesAsync(LinkAddresses addresses, CancellationToken cancellationToken = default) =>
@@ -96,7 +114,7 @@ public sealed class NetHelperService(CallContext context, OwnedLinks owned) : IN
         });
 
     public Task<IReadOnlyList<string>> ListOwnedLinksAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(owned.Snapshot());
+        Task.FromResult(Owned.Snapshot());
 
     private async Task Run(string operation, object? arguments, Func<Task> action)
     {
@@ -115,7 +133,7 @@ public sealed class NetHelperService(CallContext context, OwnedLinks owned) : IN
     private string OwnedName(string? value, string field = "name")
     {
         string name = RequestValidation.InterfaceName(value, field);
-        if (!owned.Contains(name))
+        if (!Owned.Contains(name))
         {
             throw new HelperRequestException($"{field}: {name} was not created by this daemon");
         }

@@ -12,6 +12,8 @@ public static class SysctlAllowlist
         [("ipv6", "forwarding")] = ["0", "1"],
         [("ipv6", "proxy_ndp")] = ["0", "1"],
         [("ipv6", "disable_ipv6")] = ["0", "1"],
+        [("ipv6", "autoconf")] = ["0"],
+        [("ipv6", "accept_dad")] = ["0", "1"],
     };
 
     /// <summary>Null when allowed; otherwise the refusal message.</summary>

@@ -2,13 +2,13 @@ using Incus.Sdk.Plugins;
 
 namespace Incus.Plugins.NetworkBridge;
 
-/// <summary>Entry point of the network-bridge plugin.</summary>
+/// <summary>Entry point of the network-bridge plugin: the <c>bridge</c> network type and bridged NICs.</summary>
 public sealed class NetworkBridgePlugin : IIncusPlugin
 {
-    // The drivers of this plugin arrive with their own issues; until then it loads and adds none,
-    // so the daemon never advertises a driver that does not work.
     public void Register(IDriverRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
+        registry.AddNetworkDriver(new BridgeNetworkDriver());
+        registry.AddNicDevice(new BridgedNicDriver());
     }
 }

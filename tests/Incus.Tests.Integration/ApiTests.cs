@@ -160,6 +160,14 @@ public sealed class ApiTests(DaemonFixture fixture)
         var root = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetProperty("devices").GetProperty("root");
         Assert.Equal("default", root.GetProperty("pool").GetString());
         Assert.Equal("/", root.GetProperty("path").GetString());
+        // ...and, as in Incus, the incusbr0 bridge with automatic subnets and NAT, and an eth0 on it.
+        var eth0 = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetProperty("devices").GetProperty("eth0");
+        Assert.Equal("incusbr0", eth0.GetProperty("network").GetString());
+        var bridge = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/networks/incusbr0")).Metadata.GetProperty("config");
+        Assert.Matches(@"^10\.\d+\.\d+\.1/24$", bridge.GetProperty("ipv4.address").GetString());
+        Assert.Equal("true", bridge.GetProperty("ipv4.nat").GetString());
+        string before = bridge.GetRawText();
         (await Command.RunAsync(Stage.Cli, ["admin", "init", "--minimal"], environment)).EnsureSuccess("admin init --minimal again");
+        Assert.Equal(before, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/networks/incusbr0")).Metadata.GetProperty("config").GetRawText());
     }
 }

@@ -28,7 +28,7 @@ public sealed class PrivilegeTests(DaemonFixture fixture)
 
     [Theory]
     [InlineData("host", "0000000000000000")]
-    [InlineData("net", "0000000000001000")]
+    [InlineData("net", "00000000000034e1")]
     [InlineData("instance", "000000000000001b")]
     [InlineData("lxc", "000001fcfdfcffff")]
     public void EachHelperHasOnlyItsDocumentedCapabilities(string helper, string documented)

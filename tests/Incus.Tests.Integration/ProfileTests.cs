@@ -65,7 +65,7 @@ public sealed class ProfileTests(DaemonFixture fixture)
     [InlineData("{\"config\":{\"security.privileged\":\"maybe\"}}", "security.privileged")]
     [InlineData("{\"config\":{\"security.privileged\":\"true\",\"security.idmap.isolated\":\"true\"}}", "cannot both")]
     [InlineData("{\"devices\":{\"root\":{\"type\":\"disk\",\"path\":\"/\",\"pool\":\"nosuchpool\"}}}", "nosuchpool")]
-    [InlineData("{\"devices\":{\"eth0\":{\"type\":\"nic\",\"network\":\"incusbr0\"}}}", "eth0")]
+    [InlineData("{\"devices\":{\"eth0\":{\"type\":\"nic\",\"network\":\"nosuchnet\"}}}", "nosuchnet")]
     [InlineData("{\"devices\":{\"x\":{\"path\":\"/\"}}}", "missing type")]
     public async Task InvalidChangesAre400AndChangeNothing(string body, string message)
     {

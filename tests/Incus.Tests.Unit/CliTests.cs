@@ -14,7 +14,9 @@ public sealed class CliTests
     }
 
     [Theory]
-    [InlineData("networks:\n- name: incusbr0\n", "not supported")]
+    [InlineData("networks:\n- type: bridge\n", "needs a name")]
+    [InlineData("networks:\n- name: n1\n  bogus: 1\n", "unknown network field")]
+    [InlineData("projects:\n- name: p1\n", "not supported")]
     [InlineData("profiles: {a: 1}\n", "must be a list")]
     [InlineData("bogus: 1\n", "unknown section")]
     [InlineData("config: [1, 2]\n", "mapping")]
@@ -23,6 +25,27 @@ public sealed class CliTests
     {
         var error = Assert.Throws<CliException>(() => Preseed.Parse(yaml));
         Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void PreseedNetworksAreReadWithBridgeAsTheDefaultType()
+    {
+        var preseed = Preseed.Parse("networks:\n- name: br1\n  config:\n    ipv4.address: 192.0.2.1/24\n    ipv6.address: none\n");
+        var network = Assert.Single(preseed.Networks);
+        Assert.Equal("br1", network.Name);
+        Assert.Equal("bridge", network.Type);
+        Assert.Equal("192.0.2.1/24", network.Config["ipv4.address"]);
+        Assert.Equal("none", network.Config["ipv6.address"]);
+    }
+
+    [Fact]
+    public void MinimalGivesTheDefaultProfileAnEth0OnIncusbr0()
+    {
+        var minimal = Preseed.Minimal();
+        Assert.Equal("incusbr0", Assert.Single(minimal.Networks).Name);
+        var eth0 = Assert.Single(minimal.Profiles).Devices["eth0"];
+        Assert.Equal("nic", eth0["type"]);
+        Assert.Equal("incusbr0", eth0["network"]);
     }
 
     [Fact]

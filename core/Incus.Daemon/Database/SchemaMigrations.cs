@@ -73,6 +73,16 @@ public static class SchemaMigrations
             created_at   TEXT NOT NULL
         );
         """,
+        // 6: managed networks; config is a JSON object of key/values with auto values resolved.
+        """
+        CREATE TABLE networks (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            name        TEXT NOT NULL UNIQUE,
+            type        TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            config      TEXT NOT NULL DEFAULT '{}'
+        );
+        """,
     ];
 
     public static int Apply(LocalDatabase database) => Apply(database, Steps);

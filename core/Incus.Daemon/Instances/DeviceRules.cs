@@ -9,7 +9,8 @@ public static class DeviceRules
     private static readonly HashSet<string> RootDiskKeys = ["type", "path", "pool"];
 
     /// <summary>Null when the devices are acceptable; otherwise the error for the first bad one.</summary>
-    public static string? ValidateAll(IReadOnlyDictionary<string, Dictionary<string, string>> devices, Func<string, bool> poolExists)
+    public static string? ValidateAll(IReadOnlyDictionary<string, Dictionary<string, string>> devices, Func<string, bool> poolExists,
+        Func<IReadOnlyDictionary<string, string>, string?> nicError)
     {
         int roots = 0;
         foreach (var (name, device) in devices.OrderBy(d => d.Key, StringComparer.Ordinal))
@@ -44,7 +45,11 @@ public static class DeviceRules
                     roots++;
                     break;
                 case "nic":
-                    return $"Device \"{name}\": nic devices arrive with managed networks and are not supported yet";
+                    if (nicError(device) is { } problem)
+                    {
+                        return $"Device \"{name}\": {problem}";
+                    }
+                    break;
                 default:
                     return $"Device \"{name}\": unknown device type \"{type}\"";
             }

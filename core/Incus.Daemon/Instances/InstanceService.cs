@@ -17,7 +17,7 @@ namespace Incus.Daemon.Instances;
 /// Container instances: created from a local image into the pool of their root disk, with an id
 /// map chosen here and kept in volatile keys, and run by the LXC helper.
 /// </summary>
-public sealed class InstanceService(
+public sealed partial class InstanceService(
     InstanceStore store,
     ProfileStore profiles,
     StoragePoolStore pools,
@@ -27,6 +27,7 @@ public sealed class InstanceService(
     OperationManager operations,
     EventHub events,
     IdmapAllocator idmaps,
+    InstanceNetworking networking,
     ILogger log)
 {
     private readonly SemaphoreSlim _changes = new(1, 1);
@@ -90,6 +91,7 @@ public sealed class InstanceService(
                     ["volatile.idmap.next"] = allocation.ToVolatileJson(),
                     ["volatile.last_state.power"] = "STOPPED",
                 };
+                InstanceNetworking.AssignMacs(withVolatile, expandedDevices);
                 var record = draft with { Config = withVolatile };
                 if (!store.TryAdd(record))
                 {
@@ -113,6 +115,7 @@ public sealed class InstanceService(
             {
                 _changes.Release();
             }
+            await networking.RefreshAsync(NetworksOf(expandedDevices), cancellationToken).ConfigureAwait(false);
             Publish("instance-created", name);
             log.Information("created instance {Instance} from {Image}", name, image.Fingerprint);
             if (request.Start)
@@ -127,14 +130,32 @@ public sealed class InstanceService(
         var instance = Find(name);
         var (expandedConfig, expandedDevices) = Expand(instance);
         var range = CurrentRange(instance);
-        var state = await runtime.CallAsync("StartContainer", lxc => lxc.StartContainerAsync(new ContainerSpec
+        string pool = RootPool(expandedDevices) ?? throw ApiException.BadRequest("The instance has no root disk");
+        var config = new Dictionary<string, string>(instance.Config);
+        // Stale host sides from a container that stopped on its own go first.
+        await networking.StopAsync(name, config, expandedDevices, cancellationToken).ConfigureAwait(false);
+        var nics = await networking.StartAsync(name, config, expandedDevices, cancellationToken).ConfigureAwait(false);
+        store.UpdateConfig(name, config);
+        ContainerState state;
+        try
         {
-            Instance = name,
-            Pool = RootPool(expandedDevices) ?? throw ApiException.BadRequest("The instance has no root disk"),
-            Privileged = expandedConfig.GetValueOrDefault("security.privileged") == "true",
-            IdmapStart = (uint)(range?.Start ?? 0),
-            IdmapSize = (uint)(range?.Size ?? 0),
-        }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            state = await runtime.CallAsync("StartContainer", lxc => lxc.StartContainerAsync(new ContainerSpec
+            {
+                Instance = name,
+                Pool = pool,
+                Privileged = expandedConfig.GetValueOrDefault("security.privileged") == "true",
+                IdmapStart = (uint)(range?.Start ?? 0),
+                IdmapSize = (uint)(range?.Size ?? 0),
+                Nics = nics,
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // LXC destroys a phys veth after a failed start; remove our side too, the next start makes new ones.
+            await networking.StopAsync(name, config, expandedDevices, CancellationToken.None).ConfigureAwait(false);
+            store.UpdateConfig(name, config);
+            throw;
+        }
         SetPower(instance, "RUNNING");
         Publish("instance-started", name);
         log.Information("started instance {Instance} (init pid {Pid})", name, state.Pid);
@@ -147,6 +168,9 @@ public sealed class InstanceService(
         {
             Instance = name, Force = force || timeout == 0, TimeoutSeconds = timeout is < 1 or > 600 ? 600 : timeout,
         }, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var config = new Dictionary<string, string>(Find(name).Config);
+        await networking.StopAsync(name, config, Expand(instance).Devices, cancellationToken).ConfigureAwait(false);
+        store.UpdateConfig(name, config);
         SetPower(instance, "STOPPED");
         Publish("instance-stopped", name);
     }
@@ -168,7 +192,10 @@ public sealed class InstanceService(
             {
                 await storage.DeleteInstanceVolumeAsync(new InstanceVolume { Pool = pool, Instance = name }, cancellationToken).ConfigureAwait(false);
             }
+            var config = new Dictionary<string, string>(instance.Config);
+            await networking.StopAsync(name, config, expandedDevices, cancellationToken).ConfigureAwait(false);
             store.Remove(name);
+            await networking.RefreshAsync(NetworksOf(expandedDevices), cancellationToken).ConfigureAwait(false);
             Publish("instance-deleted", name);
         });
     }
@@ -272,7 +299,10 @@ public sealed class InstanceService(
             {
                 throw ApiException.BadRequest("The root disk's pool cannot be changed: moving an instance between pools is not supported");
             }
+            InstanceNetworking.AssignMacs(config, newDevices);
+            updated = await HotplugNicsAsync(updated with { Config = config }, oldDevices, newDevices, cancellationToken).ConfigureAwait(false);
             store.Update(updated);
+            await networking.RefreshAsync(NetworksOf(oldDevices).Concat(NetworksOf(newDevices)), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -367,7 +397,7 @@ public sealed class InstanceService(
         {
             throw ApiException.BadRequest(configError);
         }
-        if (DeviceRules.ValidateAll(expandedDevices, pool => pools.Find(pool) is not null) is { } deviceError)
+        if (DeviceRules.ValidateAll(expandedDevices, pool => pools.Find(pool) is not null, networking.Validate) is { } deviceError)
         {
             throw ApiException.BadRequest(deviceError);
         }

@@ -7,7 +7,8 @@ using Incus.Daemon.Storage;
 namespace Incus.Daemon.Profiles;
 
 /// <summary>Profiles: validated as a whole before any change is stored.</summary>
-public sealed class ProfileService(ProfileStore store, StoragePoolStore pools, EventHub events, Func<string, IReadOnlyList<string>> usedBy)
+public sealed class ProfileService(ProfileStore store, StoragePoolStore pools, EventHub events, Func<string, IReadOnlyList<string>> usedBy,
+    Func<IReadOnlyDictionary<string, string>, string?> nicError)
 {
     public const string DefaultProfile = "default";
     private readonly SemaphoreSlim _changes = new(1, 1);
@@ -19,6 +20,12 @@ public sealed class ProfileService(ProfileStore store, StoragePoolStore pools, E
     /// <summary>The profiles whose root disk uses <paramref name="pool"/>, as API URLs.</summary>
     public IReadOnlyList<string> UsingPool(string pool) =>
         store.All().Where(p => p.Devices.Values.Any(d => d.GetValueOrDefault("type") == "disk" && d.GetValueOrDefault("pool") == pool))
+            .Select(p => $"/1.0/profiles/{p.Name}").ToList();
+
+    /// <summary>Profiles with a NIC on <paramref name="network"/> (by <c>network</c> or <c>parent</c>), as API URLs.</summary>
+    public IReadOnlyList<string> UsingNetwork(string network) =>
+        store.All().Where(p => p.Devices.Values.Any(d => d.GetValueOrDefault("type") == "nic"
+                && (d.GetValueOrDefault("network") == network || d.GetValueOrDefault("parent") == network)))
             .Select(p => $"/1.0/profiles/{p.Name}").ToList();
 
     public static string? ValidateName(string? name)
@@ -136,7 +143,7 @@ public sealed class ProfileService(ProfileStore store, StoragePoolStore pools, E
         {
             throw ApiException.BadRequest(configError);
         }
-        if (DeviceRules.ValidateAll(profile.Devices, pool => pools.Find(pool) is not null) is { } deviceError)
+        if (DeviceRules.ValidateAll(profile.Devices, pool => pools.Find(pool) is not null, nicError) is { } deviceError)
         {
             throw ApiException.BadRequest(deviceError);
         }

@@ -15,5 +15,7 @@ public static class ApiExtensions
         "container_full", // recursion=2 on instance lists returns state with each instance
         "instance_get_full", // recursion=1 on one instance returns its state
         "api_filtering", // filter= on instance lists
+        "network", // /1.0/networks: managed bridges
+        "network_leases", // /1.0/networks/{name}/leases
     ];
 }

@@ -17,4 +17,7 @@ public sealed record ContainerSpec
 
     /// <summary>Number of ids mapped (ignored when privileged).</summary>
     public required uint IdmapSize { get; init; }
+
+    /// <summary>NICs: host links (created by the net helper) that LXC moves into the container; at most 32.</summary>
+    public IReadOnlyList<ContainerNic> Nics { get; init; } = [];
 }

@@ -20,4 +20,7 @@ public interface IContainerHelper
 
     /// <summary>Removes a stopped container's runtime config and logs.</summary>
     Task ForgetContainerAsync(ContainerName name, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves an owned host link into a running container under the given name (hot-plug).</summary>
+    Task AttachNicAsync(ContainerNicAttach attach, CancellationToken cancellationToken = default);
 }

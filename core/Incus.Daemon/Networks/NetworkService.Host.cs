@@ -1,0 +1,134 @@
+using Incus.Api;
+using Incus.Daemon.Api;
+using Incus.Sdk.Drivers;
+
+namespace Incus.Daemon.Networks;
+
+/// <summary>The host's own interfaces, reconciliation at start, and NIC-to-network resolution.</summary>
+public sealed partial class NetworkService
+{
+    /// <summary>
+    /// Rebuilds the kernel side of every managed network from the database, then removes links the
+    /// daemon owns that no network and no running NIC accounts for.
+    /// </summary>
+    public async Task ReconcileAsync(IReadOnlySet<string> linksInUse, CancellationToken cancellationToken)
+    {
+        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var networks = store.All();
+            foreach (var network in networks)
+            {
+                if (!drivers.Networks.TryGetValue(network.Type, out var driver))
+                {
+                    log.Error("network {Network} needs the {Type} driver, which is not installed; left down", network.Name, network.Type);
+                    continue;
+                }
+                try
+                {
+                    await driver.ApplyAsync(Context(network), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    log.Error(ex, "could not bring up network {Network}: {Message}", network.Name, ex.Message);
+                }
+            }
+            var keep = networks.Select(n => n.Name).Concat(linksInUse).ToHashSet(StringComparer.Ordinal);
+            foreach (string link in await helper.ListOwnedLinksAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (keep.Contains(link))
+                {
+                    continue;
+                }
+                try
+                {
+                    log.Information("removing stale link {Link}", link);
+                    await helper.StopDnsmasqAsync(new Sdk.Helpers.LinkName { Name = link }, cancellationToken).ConfigureAwait(false);
+                    await helper.DeleteLinkAsync(new Sdk.Helpers.LinkName { Name = link }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    log.Error(ex, "could not remove stale link {Link}: {Message}", link, ex.Message);
+                }
+            }
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
+    /// <summary>
+    /// The driver, parent bridge and network config of a NIC device, or an error message. A NIC names
+    /// a managed network with <c>network=</c>, or a bridge with <c>nictype=bridged</c> and
+    /// <c>parent=</c>; the parent must be a managed network, because the net helper attaches only to
+    /// bridges it created.
+    /// </summary>
+    public (INicDeviceDriver? Driver, string Parent, IReadOnlyDictionary<string, string> NetworkConfig, string? Error) ResolveNic(IReadOnlyDictionary<string, string> device)
+    {
+        var none = new Dictionary<string, string>();
+        string? networkName = device.GetValueOrDefault("network");
+        string? nictype = device.GetValueOrDefault("nictype");
+        INicDeviceDriver? driver;
+        NetworkRecord? network = null;
+        if (!string.IsNullOrEmpty(networkName))
+        {
+            network = store.Find(networkName);
+            if (network is null)
+            {
+                return (null, "", none, $"Network \"{networkName}\" doesn't exist");
+            }
+            driver = drivers.Nics.Values.FirstOrDefault(d => d.NetworkType == network.Type);
+            if (driver is null)
+            {
+                return (null, "", none, $"No installed NIC type attaches to networks of type \"{network.Type}\"");
+            }
+            if (!string.IsNullOrEmpty(nictype) && nictype != driver.Name)
+            {
+                return (null, "", none, $"Invalid device option \"nictype\": network \"{networkName}\" takes {driver.Name} NICs, not {nictype}");
+            }
+        }
+        else
+        {
+            if (string.IsNullOrEmpty(nictype))
+            {
+                return (null, "", none, "Invalid device: a NIC needs \"network\" or \"nictype\"");
+            }
+            if (!drivers.Nics.TryGetValue(nictype, out driver))
+            {
+                return (null, "", none, $"Unsupported NIC type \"{nictype}\" (installed: {(drivers.Nics.Count == 0 ? "none" : string.Join(", ", drivers.Nics.Keys))})");
+            }
+            string? parent = device.GetValueOrDefault("parent");
+            if (!string.IsNullOrEmpty(parent))
+            {
+                network = store.Find(parent);
+                if (network is null || network.Type != driver.NetworkType)
+                {
+                    return (null, "", none, $"Invalid device option \"parent\": \"{parent}\" is not a managed {driver.NetworkType} network of this daemon");
+                }
+            }
+        }
+        if (driver.ValidateConfig(device) is { } error)
+        {
+            return (null, "", none, error);
+        }
+        return (driver, network?.Name ?? "", network?.Config ?? none, null);
+    }
+
+    private static IEnumerable<Network> UnmanagedInterfaces()
+    {
+        if (!Directory.Exists("/sys/class/net"))
+        {
+            yield break;
+        }
+        foreach (string path in Directory.GetDirectories("/sys/class/net").Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(path);
+            string type = name == "lo" ? "loopback"
+                : Directory.Exists(Path.Combine(path, "bridge")) ? "bridge"
+                : Directory.Exists(Path.Combine(path, "device")) ? "physical"
+                : "unknown";
+            yield return new Network { Name = name, Type = type, Managed = false, Status = "", Config = new Dictionary<string, string>() };
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using Incus.Sdk.Helpers;
+
+namespace Incus.Helpers.Net;
+
+/// <summary>Veth pairs for bridged NICs, host-wide forwarding, and nftables installs.</summary>
+public sealed partial class NetHelperService
+{
+    public Task CreateVethPairAsync(VethPairSpec spec, CancellationToken cancellationToken = default) =>
+        Run("CreateVethPair", spec, async () =>
+        {
+            Required(spec, "spec");
+            string host = RequestValidation.InterfaceName(spec.HostName, "hostName");
+            string peer = RequestValidation.InterfaceName(spec.PeerName, "peerName");
+            string bridge = OwnedName(spec.Bridge, "bridge");
+            string mac = RequestValidation.UnicastMac(spec.PeerHwAddr, "peerHwAddr");
+            if (host == peer)
+            {
+                throw new HelperRequestException("peerName: must differ from hostName");
+            }
+            foreach (string name in new[] { host, peer })
+            {
+                if (LinkExists(name))
+                {
+                    throw new HelperRequestException($"a link named {name} already exists");
+                }
+            }
+            string mtu = spec.Mtu is int value ? $" mtu {RequestValidation.Mtu(value).ToString(CultureInfo.InvariantCulture)}" : "";
+            // Recorded first: if the batch fails half-way, the owner can still delete what was made.
+            Owned.Add(host);
+            Owned.Add(peer);
+            string batch = $"link add name {host}{mtu} type veth peer name {peer} address {mac}{mtu}\n"
+                + $"link set dev {host} master {bridge} up\n";
+            try
+            {
+                await FixedCommand.RunAsync(Ip, ["-batch", "-"], batch, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                if (LinkExists(host))
+                {
+                    await FixedCommand.RunAsync(Ip, ["link", "delete", "dev", host], cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                }
+                Owned.Remove(host);
+                Owned.Remove(peer);
+                throw;
+            }
+        });
+
+    public Task EnableForwardingAsync(ForwardingFamily family, CancellationToken cancellationToken = default) =>
+        Run("EnableForwarding", family, async () =>
+        {
+            Required(family, "family");
+            switch (family.Family)
+            {
+                case "ipv4":
+                    await WriteSysctl("/proc/sys/net/ipv4/ip_forward", "1", cancellationToken).ConfigureAwait(false);
+                    break;
+                case "ipv6":
+                    // Forwarding makes the kernel ignore RAs where accept_ra is 1; uplinks that relied on
+                    // them keep them with 2. Our bridges and veths have 0 and stay so.
+                    foreach (string directory in Directory.GetDirectories("/proc/sys/net/ipv6/conf"))
+                    {
+                        string acceptRa = Path.Combine(directory, "accept_ra");
+                        if (File.Exists(acceptRa) && (await File.ReadAllTextAsync(acceptRa, cancellationToken).ConfigureAwait(false)).Trim() == "1")
+                        {
+                            await WriteSysctl(acceptRa, "2", cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                    await WriteSysctl("/proc/sys/net/ipv6/conf/default/forwarding", "1", cancellationToken).ConfigureAwait(false);
+                    await WriteSysctl("/proc/sys/net/ipv6/conf/all/forwarding", "1", cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new HelperRequestException($"family: \"{RequestValidation.Printable(family.Family)}\" is not ipv4 or ipv6");
+            }
+        });
+
+    public Task ApplyNftablesAsync(NftablesBatch batch, CancellationToken cancellationToken = default) =>
+        Run("ApplyNftables", batch, async () =>
+        {
+            Required(batch, "batch");
+            string json = NftablesBatchValidator.Validate(batch.Json);
+            await FixedCommand.RunAsync(Nft, ["-j", "-f", "-"], json, cancellationToken).ConfigureAwait(false);
+        });
+
+    private const string Nft = "/usr/sbin/nft";
+
+    private static async Task WriteSysctl(string path, string value, CancellationToken cancellationToken)
+    {
+        // As Incus does: an equal value is not rewritten (some writes have side effects).
+        if ((await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim() != value)
+        {
+            await File.WriteAllTextAsync(path, value + "\n", cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+
+namespace Incus.Tests.Integration;
+
+/// <summary>
+/// A daemon of its own with a dir pool, the busybox image, the bridge <c>tbr0</c>
+/// (192.0.2.1/24, 2001:db8:1::1/64, domain test.local) and two running containers on it, c1 and c2,
+/// which took DHCPv4 leases at boot.
+/// </summary>
+public sealed class BridgeNetworkFixture : IAsyncLifetime
+{
+    public const string Bridge = "tbr0";
+    public const string Domain = "test.local";
+    public const string Image = "busybox";
+    private RunningDaemon? _daemon;
+
+    public RunningDaemon Daemon => _daemon ?? throw new InvalidOperationException("daemon not started");
+
+    public Dictionary<string, string> CliEnvironment => new() { ["INCUS_DIR"] = Daemon.Directory };
+
+    public async Task InitializeAsync()
+    {
+        _daemon = await RunningDaemon.StartAsync();
+        await Command.RunAsync("/bin/ip", "netns", "exec", Daemon.Namespace, "/bin/ip", "link", "set", "lo", "up");
+        await Api(HttpMethod.Post, "/1.0/storage-pools", new { name = "default", driver = "dir" });
+        await Api(HttpMethod.Post, "/1.0/networks", new
+        {
+            name = Bridge,
+            config = new Dictionary<string, string> { ["ipv4.address"] = "192.0.2.1/24", ["ipv6.address"] = "2001:db8:1::1/64", ["dns.domain"] = Domain },
+        });
+        await Api(HttpMethod.Put, "/1.0/profiles/default", new
+        {
+            description = "test default",
+            config = new Dictionary<string, string>(),
+            devices = new Dictionary<string, Dictionary<string, string>>
+            {
+                ["root"] = new() { ["type"] = "disk", ["path"] = "/", ["pool"] = "default" },
+                ["eth0"] = new() { ["type"] = "nic", ["network"] = Bridge, ["name"] = "eth0" },
+            },
+        });
+        (await Command.RunAsync(Stage.Cli, ["image", "import", await BusyboxImage.PathAsync(), "--alias", Image], CliEnvironment)).EnsureSuccess("image import");
+        foreach (string name in new[] { "c1", "c2" })
+        {
+            await LaunchAsync(name);
+        }
+    }
+
+    public async Task LaunchAsync(string name)
+    {
+        (await Command.RunAsync(Stage.Cli, ["launch", Image, name], CliEnvironment, timeout: TimeSpan.FromSeconds(120))).EnsureSuccess($"launch {name}");
+    }
+
+    public async Task<UnixHttp.Answer> Api(HttpMethod method, string path, object? body = null, bool mustSucceed = true)
+    {
+        var answer = await UnixHttp.SendAsync(Daemon.SocketPath, method, path, body is null ? null : JsonSerializer.Serialize(body));
+        if (mustSucceed && answer.Status is not (200 or 201 or 202))
+        {
+            throw new InvalidOperationException($"{method} {path}: {answer.Status} {answer.Error}\n{Daemon.RecentLog}");
+        }
+        if (answer.Status == 202)
+        {
+            var done = await UnixHttp.GetAsync(Daemon.SocketPath, $"{answer.Body.GetProperty("operation").GetString()}/wait?timeout=120");
+            if (mustSucceed && done.Metadata.GetProperty("status").GetString() != "Success")
+            {
+                throw new InvalidOperationException($"{method} {path}: {done.Metadata.GetProperty("err").GetString()}");
+            }
+        }
+        return answer;
+    }
+
+    /// <summary>Runs a command in a container (lxc-attach, in the daemon's namespace).</summary>
+    public Task<Command.Result> InContainerAsync(string container, params string[] command) =>
+        Command.RunAsync("/bin/ip", ["netns", "exec", Daemon.Namespace, "/usr/bin/lxc-attach", "-n", container, "-P", Path.Combine(Daemon.Directory, "containers"), "--", .. command],
+            timeout: TimeSpan.FromSeconds(60));
+
+    /// <summary>Runs a host program in the daemon's network namespace (the "host" of these tests).</summary>
+    public Task<Command.Result> OnHostAsync(params string[] command) =>
+        Command.RunAsync("/bin/ip", ["netns", "exec", Daemon.Namespace, .. command], timeout: TimeSpan.FromSeconds(60));
+
+    /// <summary>The container's address on eth0 in one family, once it has one (DHCPv4 or SLAAC).</summary>
+    public async Task<string> AddressAsync(string container, string family, string device = "eth0")
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var shown = await InContainerAsync(container, "/bin/busybox", "ip", family == "inet" ? "-4" : "-6", "-o", "addr", "show", "dev", device, "scope", "global");
+            foreach (string line in shown.Output.Split('\n'))
+            {
+                string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                int at = Array.IndexOf(fields, family);
+                if (at >= 0 && !line.Contains("tentative", StringComparison.Ordinal))
+                {
+                    return fields[at + 1].Split('/')[0];
+                }
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{container} got no {family} address on {device}: {shown.Output} {shown.Error}");
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    public async Task<int> InitPidAsync(string container) =>
+        (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/instances/{container}/state")).Metadata.GetProperty("pid").GetInt32();
+
+    public async Task DisposeAsync()
+    {
+        if (_daemon is null)
+        {
+            return;
+        }
+        // Containers outlive the daemon (as in Incus), so the fixture removes its own before it goes.
+        var instances = await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances");
+        foreach (var url in instances.Metadata.EnumerateArray().Select(u => u.GetString()!))
+        {
+            await Api(HttpMethod.Put, $"{url}/state", new { action = "stop", force = true }, mustSucceed: false);
+            await Api(HttpMethod.Delete, url, mustSucceed: false);
+        }
+        await _daemon.DisposeAsync();
+    }
+}

@@ -10,7 +10,8 @@ public static class HelperProgram
         string helperName,
         string[] args,
         CapabilitySet capabilities,
-        Func<HelperOptions, CallContext, TInterface> createTarget)
+        Func<HelperOptions, CallContext, TInterface> createTarget,
+        Func<Task>? stopping = null)
         where TInterface : class
     {
         HelperOptions options;
@@ -54,13 +55,30 @@ public static class HelperProgram
             firstCaller.TrySetResult();
         });
 
+        // SIGTERM from the supervisor is an orderly stop like EOF on stdin; without this the runtime's
+        // default would end the process before it cleans up what it runs (the net helper's dnsmasqs).
+        using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+            firstCaller.TrySetResult();
+        });
+
         // Until the supervisor has named the core nobody may call, so connections wait in the backlog
         // instead of being refused during start-up.
         await firstCaller.Task.ConfigureAwait(false);
+        if (stop.IsCancellationRequested)
+        {
+            return 0;
+        }
         var server = new HelperServer<TInterface>(helperName, listener, callers, audit,
             context => createTarget(options, context), Log);
         await server.RunAsync(stop.Token).ConfigureAwait(false);
         Log("supervisor went away; exiting");
+        if (stopping is not null)
+        {
+            await stopping().ConfigureAwait(false);
+        }
         return 0;
     }
 }

@@ -27,7 +27,7 @@ public sealed class StorageHelperService(CallContext context, StorageRoot root) 
     private static readonly SemaphoreSlim Writer = new(1, 1);
 
     public Task CreateDirPoolAsync(PoolName pool, CancellationToken cancellationToken = default) =>
-        Serialized("CreateDirPool", pool, () =>
+        Serialized("CreateDirPool", pool, cancellationToken, () =>
         {
             string name = PoolNames.Validate(Required(pool).Name);
             using var storage = root.Open();
@@ -55,7 +55,7 @@ public sealed class StorageHelperService(CallContext context, StorageRoot root) 
         });
 
     public Task DeleteDirPoolAsync(PoolName pool, CancellationToken cancellationToken = default) =>
-        Serialized("DeleteDirPool", pool, () =>
+        Serialized("DeleteDirPool", pool, cancellationToken, () =>
         {
             string name = PoolNames.Validate(Required(pool).Name);
             using var storage = root.Open();
@@ -78,7 +78,7 @@ public sealed class StorageHelperService(CallContext context, StorageRoot root) 
         });
 
     public Task CreateInstanceRootfsAsync(InstanceRootfsSpec spec, CancellationToken cancellationToken = default) =>
-        Serialized("CreateInstanceRootfs", spec, () =>
+        Serialized("CreateInstanceRootfs", spec, cancellationToken, () =>
         {
             Required(spec);
             string pool = PoolNames.Validate(spec.Pool);
@@ -110,7 +110,7 @@ public sealed class StorageHelperService(CallContext context, StorageRoot root) 
         });
 
     public Task DeleteInstanceVolumeAsync(InstanceVolume volume, CancellationToken cancellationToken = default) =>
-        Serialized("DeleteInstanceVolume", volume, () =>
+        Serialized("DeleteInstanceVolume", volume, cancellationToken, () =>
         {
             Required(volume);
             string pool = PoolNames.Validate(volume.Pool);
@@ -140,9 +140,13 @@ public sealed class StorageHelperService(CallContext context, StorageRoot root) 
         return Task.FromResult(storage.ListDirectories());
     }
 
-    private async Task Serialized(string operation, object? arguments, Action action)
+    /// <summary>
+    /// Runs one change at a time. A request whose caller gave up (its time limit passed) while it waited
+    /// here is dropped before it starts; one that has started runs to the end.
+    /// </summary>
+    private async Task Serialized(string operation, object? arguments, CancellationToken cancellationToken, Action action)
     {
-        await Writer.WaitAsync().ConfigureAwait(false);
+        await Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await context.AuditedAsync(operation, arguments, () =>

@@ -52,7 +52,7 @@ public static class ApiRoutes
 
     private static async Task ReapplyHardeningAsync(HttpContext context, ServerState server, HelperClients helpers)
     {
-        var report = await helpers.Host.CallAsync("ApplyHostHardening", host => host.ApplyHostHardeningAsync(context.RequestAborted), context.RequestAborted).ConfigureAwait(false);
+        var report = await helpers.Host.CallAsync("ApplyHostHardening", (host, token) => host.ApplyHostHardeningAsync(token), context.RequestAborted).ConfigureAwait(false);
         await EnvelopeWriter.SyncAsync(context.Response, server.RecordHardening(report)).ConfigureAwait(false);
     }
 

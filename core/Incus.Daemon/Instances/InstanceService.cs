@@ -127,14 +127,14 @@ public sealed class InstanceService(
         var instance = Find(name);
         var (expandedConfig, expandedDevices) = Expand(instance);
         var range = CurrentRange(instance);
-        var state = await runtime.CallAsync("StartContainer", lxc => lxc.StartContainerAsync(new ContainerSpec
+        var state = await runtime.CallAsync("StartContainer", (lxc, token) => lxc.StartContainerAsync(new ContainerSpec
         {
             Instance = name,
             Pool = RootPool(expandedDevices) ?? throw ApiException.BadRequest("The instance has no root disk"),
             Privileged = expandedConfig.GetValueOrDefault("security.privileged") == "true",
             IdmapStart = (uint)(range?.Start ?? 0),
             IdmapSize = (uint)(range?.Size ?? 0),
-        }, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }, token), cancellationToken, HelperTimeouts.ContainerStart).ConfigureAwait(false);
         SetPower(instance, "RUNNING");
         Publish("instance-started", name);
         log.Information("started instance {Instance} (init pid {Pid})", name, state.Pid);
@@ -143,10 +143,11 @@ public sealed class InstanceService(
     public async Task StopAsync(string name, bool force, int timeout, CancellationToken cancellationToken)
     {
         var instance = Find(name);
-        await runtime.CallAsync("StopContainer", lxc => lxc.StopContainerAsync(new ContainerStop
+        int seconds = timeout is < 1 or > 600 ? 600 : timeout;
+        await runtime.CallAsync("StopContainer", (lxc, token) => lxc.StopContainerAsync(new ContainerStop
         {
-            Instance = name, Force = force || timeout == 0, TimeoutSeconds = timeout is < 1 or > 600 ? 600 : timeout,
-        }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            Instance = name, Force = force || timeout == 0, TimeoutSeconds = seconds,
+        }, token), cancellationToken, HelperTimeouts.ContainerStop(seconds)).ConfigureAwait(false);
         SetPower(instance, "STOPPED");
         Publish("instance-stopped", name);
     }
@@ -162,7 +163,7 @@ public sealed class InstanceService(
                 throw ApiException.BadRequest("The instance is currently running, stop it first");
             }
             var (_, expandedDevices) = Expand(instance);
-            await runtime.CallAsync("ForgetContainer", lxc => lxc.ForgetContainerAsync(new ContainerName { Instance = name }, cancellationToken), cancellationToken)
+            await runtime.CallAsync("ForgetContainer", (lxc, token) => lxc.ForgetContainerAsync(new ContainerName { Instance = name }, token), cancellationToken)
                 .ConfigureAwait(false);
             if (RootPool(expandedDevices) is { } pool)
             {
@@ -176,7 +177,7 @@ public sealed class InstanceService(
     public async Task<InstanceState> StateAsync(string name, CancellationToken cancellationToken)
     {
         _ = Find(name);
-        var state = await runtime.CallAsync("GetContainerState", lxc => lxc.GetContainerStateAsync(new ContainerName { Instance = name }, cancellationToken), cancellationToken)
+        var state = await runtime.CallAsync("GetContainerState", (lxc, token) => lxc.GetContainerStateAsync(new ContainerName { Instance = name }, token), cancellationToken)
             .ConfigureAwait(false);
         var status = state.Running ? OperationStatus.Running : OperationStatus.Stopped;
         return new InstanceState { Status = status.Name, StatusCode = status.Code, Pid = state.Pid, Processes = state.Running ? 1 : 0 };

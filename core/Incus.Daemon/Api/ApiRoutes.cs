@@ -58,9 +58,8 @@ public static class ApiRoutes
 
     private static async Task UpdateServerAsync(HttpContext context, ServerState server, EventHub events, bool replace)
     {
-        Etags.Check(context.Request, new ServerPut { Config = server.Config! });
         var body = await RequestBody.ReadAsync<ServerPut>(context.Request).ConfigureAwait(false);
-        if (server.ApplyConfig(body.Config ?? new Dictionary<string, string?>(), replace) is { } error)
+        if (server.ApplyConfig(body.Config ?? new Dictionary<string, string?>(), replace, Etags.IfMatch(context.Request)) is { } error)
         {
             throw ApiException.BadRequest(error);
         }

@@ -211,28 +211,44 @@ public sealed class InstanceService(
     private static readonly string[] MapKeys = ["security.privileged", "security.idmap.isolated", "security.idmap.size", "security.idmap.base"];
 
     /// <summary>The writable part of an instance, whose hash is its ETag.</summary>
-    public InstancePut Writable(Instance instance) => new()
+    public InstancePut Writable(Instance instance) =>
+        Writable(instance.Architecture, instance.Config, instance.Devices, instance.Ephemeral, instance.Profiles, instance.Description);
+
+    private static InstancePut Writable(InstanceRecord instance) =>
+        Writable(instance.Architecture, instance.Config, instance.Devices, instance.Ephemeral, instance.Profiles, instance.Description);
+
+    private static InstancePut Writable(string architecture, IReadOnlyDictionary<string, string> config,
+        IReadOnlyDictionary<string, Dictionary<string, string>> devices, bool ephemeral, IReadOnlyList<string> profiles, string description) => new()
     {
-        Architecture = instance.Architecture,
-        Config = new(instance.Config),
-        Devices = instance.Devices.ToDictionary(d => d.Key, d => new Dictionary<string, string>(d.Value)),
-        Ephemeral = instance.Ephemeral,
-        Profiles = instance.Profiles.ToList(),
+        Architecture = architecture,
+        Config = new(config),
+        Devices = devices.ToDictionary(d => d.Key, d => new Dictionary<string, string>(d.Value)),
+        Ephemeral = ephemeral,
+        Profiles = profiles.ToList(),
         Stateful = false,
-        Description = instance.Description,
+        Description = description,
     };
 
     /// <summary>
     /// PUT (replace) or PATCH (merge) of config, devices, profiles and description. Volatile keys are
-    /// the daemon's: incoming values are ignored and the stored ones kept. Changes that would move the
-    /// root disk or change the id map are refused with the key's name; nothing is stored on refusal.
+    /// the daemon's: incoming values are ignored and the stored ones kept. The architecture is read-only
+    /// (a different one is refused; the same or none is fine), as are the fields outside
+    /// <see cref="InstancePut"/>, which are never read. Changes that would move the root disk or change
+    /// the id map are refused with the key's name; nothing is stored on refusal.
     /// </summary>
-    public async Task UpdateAsync(string name, InstancePut request, bool replace, CancellationToken cancellationToken)
+    /// <param name="ifMatch">The request's If-Match; checked under the same lock as the change, so a concurrent change gives 412.</param>
+    public async Task UpdateAsync(string name, InstancePut request, bool replace, string? ifMatch, CancellationToken cancellationToken)
     {
         await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var current = Find(name);
+            Etags.Check(ifMatch, Writable(current));
+            if (request.Architecture is { Length: > 0 } architecture && architecture != current.Architecture)
+            {
+                throw ApiException.BadRequest(
+                    $"The architecture of an existing instance cannot be changed: \"{name}\" is {current.Architecture}, its root filesystem was built for it");
+            }
             // Volatile keys are the daemon's: incoming ones are dropped and the stored ones put back.
             static Dictionary<string, string> WithoutVolatile(IEnumerable<KeyValuePair<string, string>> keys) =>
                 keys.Where(kv => !kv.Key.StartsWith("volatile.", StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal);

@@ -126,8 +126,13 @@ public static class ConfigCommands
             using var client = new IncusClient(IncusClient.DefaultSocketPath());
             if (values.Length >= 2 && await IsInstanceAsync(client, values[0], cancellationToken).ConfigureAwait(false))
             {
-                await client.SendAsync(HttpMethod.Patch, Url(values[0]), JsonSerializer.Serialize(new { config = Commands.ParsePairs(values[1..]) }), cancellationToken)
+                var pairs = Commands.ParsePairs(values[1..]);
+                await client.SendAsync(HttpMethod.Patch, Url(values[0]), JsonSerializer.Serialize(new { config = pairs }), cancellationToken)
                     .ConfigureAwait(false);
+                if (pairs.GetValueOrDefault("security.privileged") == "true")
+                {
+                    InstanceCommands.WarnPrivileged(values[0]);
+                }
                 return 0;
             }
             await client.SendAsync(HttpMethod.Patch, "/1.0", JsonSerializer.Serialize(new { config = Commands.ParsePairs(values) }), cancellationToken).ConfigureAwait(false);

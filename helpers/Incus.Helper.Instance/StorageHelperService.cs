@@ -109,6 +109,27 @@ public sealed class StorageHelperService(CallContext context, StorageRoot root) 
             }
         });
 
+    /// <summary>
+    /// One fchown and one fchmod on the directory opened beneath the pool without following links. It
+    /// does not wait behind the writer lock: it touches one inode of an instance the core is starting,
+    /// which no unpack or removal of another instance involves, and starts must not queue behind unpacks.
+    /// </summary>
+    public Task SetInstanceOwnerAsync(InstanceOwner owner, CancellationToken cancellationToken = default) =>
+        context.AuditedAsync("SetInstanceOwner", owner, () =>
+        {
+            Required(owner);
+            string pool = PoolNames.Validate(owner.Pool);
+            string instance = InstanceNames.Validate(owner.Instance);
+            CheckContainerRoot(owner.RootUid, owner.RootGid);
+            using var storage = root.Open();
+            using var poolDirectory = storage.OpenChild(pool);
+            using var containers = poolDirectory.OpenChild("containers");
+            using var instanceDirectory = containers.OpenChild(instance);
+            instanceDirectory.SetOwner(owner.RootUid, owner.RootGid);
+            instanceDirectory.SetMode(UnixFileMode.UserExecute);
+            return Task.CompletedTask;
+        });
+
     public Task DeleteInstanceVolumeAsync(InstanceVolume volume, CancellationToken cancellationToken = default) =>
         Serialized("DeleteInstanceVolume", volume, cancellationToken, () =>
         {

@@ -80,7 +80,7 @@ public sealed class PluginHostTests : IDisposable
     [InlineData("{\"name\":\"x\",\"kind\":\"storage\",\"version\":\"1\",\"sdk\":\"1.0.0\",\"assembly\":\"../x.dll\"}", "inside the plugin folder")]
     [InlineData("{\"name\":\"x\",\"kind\":\"storage\",\"version\":\"1\",\"sdk\":\"1.0.0\",\"assembly\":\"x.dll\",\"extra\":1}", "extra")]
     [InlineData("{\"name\":\"x\",\"kind\":\"storage\",\"version\":\"1\",\"sdk\":\"banana\",\"assembly\":\"x.dll\"}", "invalid")]
-    [InlineData("{\"name\":\"x\",\"kind\":\"storage\",\"version\":\"1\",\"sdk\":\"1.0.0\",\"assembly\":\"missing.dll\"}", "missing")]
+    [InlineData("{\"name\":\"x\",\"kind\":\"storage\",\"version\":\"1\",\"sdk\":\">=1.0.0 <2.0.0\",\"assembly\":\"missing.dll\"}", "missing")]
     public void BadManifestsAreReported(string manifest, string expected)
     {
         string folder = Path.Combine(_plugins.Path, "bad");

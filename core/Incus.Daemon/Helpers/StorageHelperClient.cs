@@ -17,6 +17,9 @@ public sealed class StorageHelperClient(HelperConnection<IStorageHelper> connect
     public Task CreateInstanceRootfsAsync(InstanceRootfsSpec spec, CancellationToken cancellationToken = default) =>
         connection.CallAsync("CreateInstanceRootfs", (helper, token) => helper.CreateInstanceRootfsAsync(spec, token), cancellationToken, HelperTimeouts.TreeWork);
 
+    public Task SetInstanceOwnerAsync(InstanceOwner owner, CancellationToken cancellationToken = default) =>
+        connection.CallAsync("SetInstanceOwner", (helper, token) => helper.SetInstanceOwnerAsync(owner, token), cancellationToken);
+
     public Task DeleteInstanceVolumeAsync(InstanceVolume volume, CancellationToken cancellationToken = default) =>
         connection.CallAsync("DeleteInstanceVolume", (helper, token) => helper.DeleteInstanceVolumeAsync(volume, token), cancellationToken, HelperTimeouts.TreeWork);
 

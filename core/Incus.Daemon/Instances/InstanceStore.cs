@@ -23,20 +23,46 @@ public sealed class InstanceStore(LocalDatabase database)
             return insert.ExecuteNonQuery() == 1;
         });
 
-    public void UpdateConfig(string name, IReadOnlyDictionary<string, string> config) =>
+    /// <summary>
+    /// Sets daemon-owned volatile keys, reading the rest of the config in the same transaction, so a
+    /// concurrent user change and this write cannot undo each other. Nothing happens if the instance is gone.
+    /// </summary>
+    public void SetVolatile(string name, IReadOnlyDictionary<string, string> keys) =>
         database.Transaction((c, t) =>
         {
+            if (Query(c, t, name).SingleOrDefault() is not { } current)
+            {
+                return;
+            }
+            var config = new Dictionary<string, string>(current.Config);
+            foreach (var (key, value) in keys)
+            {
+                config[key] = value;
+            }
             using var update = SqlCommands.Create(c, t, "UPDATE instances SET config = $c WHERE name = $n;");
             update.Parameters.AddWithValue("$n", name);
             update.Parameters.AddWithValue("$c", JsonSerializer.Serialize(config));
             update.ExecuteNonQuery();
         });
 
-    public void Update(InstanceRecord instance) =>
+    /// <summary>
+    /// Stores a user's change: everything but the volatile keys from <paramref name="instance"/>, and the
+    /// volatile keys as they are now with <paramref name="volatileChanges"/> on top. Volatile keys the
+    /// daemon set meanwhile (power state, the map a start just applied) are therefore kept.
+    /// </summary>
+    public void Update(InstanceRecord instance, IReadOnlyDictionary<string, string> volatileChanges) =>
         database.Transaction((c, t) =>
         {
+            var latest = Query(c, t, instance.Name).SingleOrDefault()?.Config ?? instance.Config;
+            var config = instance.Config.Where(kv => !InstanceConfigKeys.IsVolatile(kv.Key))
+                .Concat(latest.Where(kv => InstanceConfigKeys.IsVolatile(kv.Key)))
+                .ToDictionary(StringComparer.Ordinal);
+            foreach (var (key, value) in volatileChanges)
+            {
+                config[key] = value;
+            }
             using var update = SqlCommands.Create(c, t, "UPDATE instances SET description = $d, config = $c, devices = $v, profiles = $p, ephemeral = $e WHERE name = $n;");
-            Bind(update, instance);
+            Bind(update, instance with { Config = config });
             update.ExecuteNonQuery();
         });
 

@@ -47,7 +47,7 @@ public static class ConfigEditor
                 Console.WriteLine(RetryPrompt);
                 if (Console.ReadLine() is null)
                 {
-                    throw;
+                    throw new CliException("no answer on standard input; the edit was not applied");
                 }
             }
         }

@@ -154,7 +154,8 @@ public sealed class ConfigEditTests(DaemonFixture fixture)
         {
             await Instances.CreateOrFailAsync("it-editor", start: false);
             // The editor writes broken YAML the first time and a good edit the second; the CLI must show the
-            // error, wait for enter, and re-open the editor on what was written.
+            // error, wait for enter, and re-open the editor on what was written. The first time it also sends
+            // SIGINT to its process group, as ctrl+c on the terminal would: that is the editor's, not the CLI's.
             string editor = Path.Combine(scratch, "editor.sh");
             await File.WriteAllTextAsync(editor, $$"""
                 #!/bin/sh
@@ -163,6 +164,9 @@ public sealed class ConfigEditTests(DaemonFixture fixture)
                 echo run >> "$runs"
                 if [ "$(wc -l < "$runs")" -eq 1 ]; then
                   grep -q '^### The configuration of instance it-editor' "$1"
+                  trap '' INT
+                  kill -INT 0
+                  sleep 0.5
                   printf 'config: [\n' > "$1"
                 else
                   grep -q '^config: \[' "$1"

@@ -16,6 +16,7 @@ public static class ConfigCommands
         command.Subcommands.Add(Get());
         command.Subcommands.Add(Set());
         command.Subcommands.Add(Unset());
+        command.Subcommands.Add(Edit());
         command.Subcommands.Add(DeviceCommands());
         return command;
     }
@@ -35,22 +36,67 @@ public static class ConfigCommands
             if (result.GetValue(target) is { Length: > 0 } instance)
             {
                 var found = await client.GetAsync(Url(instance), cancellationToken).ConfigureAwait(false);
-                Console.Write(OutputFormat.Render(JsonSerializer.SerializeToElement(new Dictionary<string, JsonElement>
-                {
-                    ["architecture"] = found.GetProperty("architecture"),
-                    ["config"] = found.GetProperty("config"),
-                    ["devices"] = found.GetProperty("devices"),
-                    ["ephemeral"] = found.GetProperty("ephemeral"),
-                    ["profiles"] = found.GetProperty("profiles"),
-                    ["description"] = found.GetProperty("description"),
-                }), "yaml"));
+                Console.Write(InstanceYaml(found));
                 return 0;
             }
             var info = await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false);
-            Console.Write(OutputFormat.Render(JsonSerializer.SerializeToElement(new { config = info.GetProperty("config") }), "yaml"));
+            Console.Write(ServerYaml(info));
             return 0;
         });
         return show;
+    }
+
+    /// <summary>An instance's writable fields, as show prints them and edit offers them.</summary>
+    private static string InstanceYaml(JsonElement instance) => OutputFormat.Render(JsonSerializer.SerializeToElement(new Dictionary<string, JsonElement>
+    {
+        ["architecture"] = instance.GetProperty("architecture"),
+        ["config"] = instance.GetProperty("config"),
+        ["devices"] = instance.GetProperty("devices"),
+        ["ephemeral"] = instance.GetProperty("ephemeral"),
+        ["profiles"] = instance.GetProperty("profiles"),
+        ["description"] = instance.GetProperty("description"),
+    }), "yaml");
+
+    private static string ServerYaml(JsonElement server) =>
+        OutputFormat.Render(JsonSerializer.SerializeToElement(new { config = server.GetProperty("config") }), "yaml");
+
+    private static Command Edit()
+    {
+        var target = new Argument<string?>("instance") { Arity = ArgumentArity.ZeroOrOne };
+        var edit = new Command("edit", "Edit the server's or an instance's configuration as YAML (from standard input, or in $VISUAL/$EDITOR)") { target };
+        edit.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            // The ETag is taken before the new YAML is read, so a change made meanwhile makes the PUT fail with 412.
+            if (result.GetValue(target) is { Length: > 0 } instance)
+            {
+                var (found, etag) = await client.GetWithEtagAsync(Url(instance), cancellationToken).ConfigureAwait(false);
+                await ConfigEditor.EditAsync($"instance {instance}", InstanceYaml(found),
+                    "architecture, config, devices, ephemeral, profiles and description", async (text, token) =>
+                    {
+                        var edited = EditedDocument.Parse(text);
+                        string body = JsonSerializer.Serialize(new
+                        {
+                            architecture = edited.Text("architecture"),
+                            config = edited.Map("config"),
+                            devices = edited.Devices("devices"),
+                            ephemeral = edited.Boolean("ephemeral"),
+                            profiles = edited.Strings("profiles"),
+                            description = edited.Text("description"),
+                        });
+                        await client.PutIfMatchAsync(Url(instance), body, etag, token).ConfigureAwait(false);
+                    }, cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+            var (info, serverEtag) = await client.GetWithEtagAsync("/1.0", cancellationToken).ConfigureAwait(false);
+            await ConfigEditor.EditAsync("the server", ServerYaml(info), "the config keys", async (text, token) =>
+            {
+                string body = JsonSerializer.Serialize(new { config = EditedDocument.Parse(text).Map("config") ?? new Dictionary<string, string>() });
+                await client.PutIfMatchAsync("/1.0", body, serverEtag, token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        return edit;
     }
 
     private static Command Get()
@@ -80,8 +126,13 @@ public static class ConfigCommands
             using var client = new IncusClient(IncusClient.DefaultSocketPath());
             if (values.Length >= 2 && await IsInstanceAsync(client, values[0], cancellationToken).ConfigureAwait(false))
             {
-                await client.SendAsync(HttpMethod.Patch, Url(values[0]), JsonSerializer.Serialize(new { config = Commands.ParsePairs(values[1..]) }), cancellationToken)
+                var pairs = Commands.ParsePairs(values[1..]);
+                await client.SendAsync(HttpMethod.Patch, Url(values[0]), JsonSerializer.Serialize(new { config = pairs }), cancellationToken)
                     .ConfigureAwait(false);
+                if (pairs.GetValueOrDefault("security.privileged") == "true")
+                {
+                    InstanceCommands.WarnPrivileged(values[0]);
+                }
                 return 0;
             }
             await client.SendAsync(HttpMethod.Patch, "/1.0", JsonSerializer.Serialize(new { config = Commands.ParsePairs(values) }), cancellationToken).ConfigureAwait(false);

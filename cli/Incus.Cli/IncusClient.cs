@@ -58,6 +58,38 @@ public sealed class IncusClient : IDisposable
         {
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         }
+        var (envelope, _) = await ExchangeAsync(request, cancellationToken).ConfigureAwait(false);
+        return envelope.Metadata ?? default;
+    }
+
+    /// <summary>GET that also returns the object's ETag, for a later PUT with If-Match.</summary>
+    public async Task<(JsonElement Metadata, string? ETag)> GetWithEtagAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        var (envelope, etag) = await ExchangeAsync(request, cancellationToken).ConfigureAwait(false);
+        return (envelope.Metadata ?? default, etag);
+    }
+
+    /// <summary>
+    /// PUT that replaces an object only if it still has <paramref name="etag"/> (the daemon answers 412
+    /// otherwise), and waits for the operation when the daemon answers with one.
+    /// </summary>
+    public async Task PutIfMatchAsync(string path, string body, string? etag, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (etag is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", etag);
+        }
+        var (envelope, _) = await ExchangeAsync(request, cancellationToken).ConfigureAwait(false);
+        if (envelope.Type == "async")
+        {
+            await WaitAsync(envelope.Operation, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(ResponseEnvelope Envelope, string? ETag)> ExchangeAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         HttpResponseMessage response;
         try
         {
@@ -87,7 +119,7 @@ public sealed class IncusClient : IDisposable
             {
                 throw new CliException(envelope.Error);
             }
-            return envelope.Metadata ?? default;
+            return (envelope, response.Headers.ETag?.Tag);
         }
     }
 

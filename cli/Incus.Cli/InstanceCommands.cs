@@ -46,7 +46,7 @@ public static class InstanceCommands
             var created = await client.GetAsync(Url(instance), cancellationToken).ConfigureAwait(false);
             if (created.GetProperty("expanded_config").TryGetProperty("security.privileged", out var privileged) && privileged.GetString() == "true")
             {
-                Console.Error.WriteLine($"WARNING: {instance} is privileged (security.privileged=true): its root is the host's root, and it can escape to or DoS the host.");
+                WarnPrivileged(instance);
             }
             if (start)
             {
@@ -140,6 +140,10 @@ public static class InstanceCommands
         });
         return list;
     }
+
+    /// <summary>Said whenever the CLI makes an instance privileged, at launch or by config set.</summary>
+    public static void WarnPrivileged(string instance) =>
+        Console.Error.WriteLine($"WARNING: {instance} is privileged (security.privileged=true): its root is the host's root, and it can escape to or DoS the host.");
 
     /// <summary>What <c>incus info NAME</c> prints for an instance.</summary>
     public static async Task PrintInfoAsync(IncusClient client, string name, CancellationToken cancellationToken)

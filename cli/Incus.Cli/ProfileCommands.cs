@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using YamlDotNet.Serialization;
 
 namespace Incus.Cli;
 
@@ -114,25 +113,24 @@ public static class ProfileCommands
     private static Command Edit()
     {
         var name = new Argument<string>("profile");
-        var edit = new Command("edit", "Replace a profile with YAML read from standard input") { name };
+        var edit = new Command("edit", "Edit a profile as YAML (from standard input, or in $VISUAL/$EDITOR)") { name };
         edit.SetAction(async (result, cancellationToken) =>
         {
-            if (!Console.IsInputRedirected)
-            {
-                throw new CliException("pipe the profile's YAML on standard input, for example: incus profile show p | sed … | incus profile edit p");
-            }
-            object? document;
-            try
-            {
-                document = new DeserializerBuilder().Build().Deserialize<object?>(await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false));
-            }
-            catch (YamlDotNet.Core.YamlException ex)
-            {
-                throw new CliException($"invalid YAML: {ex.Message}");
-            }
-            var json = JsonSerializer.Serialize(ToJsonReady(document));
+            string profile = result.GetValue(name)!;
             using var client = new IncusClient(IncusClient.DefaultSocketPath());
-            await client.SendAsync(HttpMethod.Put, Url(result.GetValue(name)!), json, cancellationToken).ConfigureAwait(false);
+            // The ETag is taken before the new YAML is read, so a change made meanwhile makes the PUT fail with 412.
+            var (current, etag) = await client.GetWithEtagAsync(Url(profile), cancellationToken).ConfigureAwait(false);
+            await ConfigEditor.EditAsync($"profile {profile}", OutputFormat.Render(current, "yaml"), "description, config and devices", async (text, token) =>
+            {
+                var edited = EditedDocument.Parse(text);
+                string body = JsonSerializer.Serialize(new
+                {
+                    description = edited.Text("description"),
+                    config = edited.Map("config"),
+                    devices = edited.Devices("devices"),
+                });
+                await client.PutIfMatchAsync(Url(profile), body, etag, token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         return edit;
@@ -219,12 +217,4 @@ public static class ProfileCommands
         command.Subcommands.Add(show);
         return command;
     }
-
-    /// <summary>YAML mappings have object keys; JSON needs strings.</summary>
-    private static object? ToJsonReady(object? value) => value switch
-    {
-        Dictionary<object, object?> mapping => mapping.ToDictionary(kv => kv.Key?.ToString() ?? "", kv => ToJsonReady(kv.Value)),
-        List<object?> list => list.Select(ToJsonReady).ToList(),
-        _ => value,
-    };
 }

@@ -27,7 +27,7 @@ public sealed class StorageHelperService(CallContext context, StorageRoot root) 
     private static readonly SemaphoreSlim Writer = new(1, 1);
 
     public Task CreateDirPoolAsync(PoolName pool, CancellationToken cancellationToken = default) =>
-        Serialized("CreateDirPool", pool, () =>
+        Serialized("CreateDirPool", pool, cancellationToken, () =>
         {
             string name = PoolNames.Validate(Required(pool).Name);
             using var storage = root.Open();
@@ -55,7 +55,7 @@ public sealed class StorageHelperService(CallContext context, StorageRoot root) 
         });
 
     public Task DeleteDirPoolAsync(PoolName pool, CancellationToken cancellationToken = default) =>
-        Serialized("DeleteDirPool", pool, () =>
+        Serialized("DeleteDirPool", pool, cancellationToken, () =>
         {
             string name = PoolNames.Validate(Required(pool).Name);
             using var storage = root.Open();
@@ -78,7 +78,7 @@ public sealed class StorageHelperService(CallContext context, StorageRoot root) 
         });
 
     public Task CreateInstanceRootfsAsync(InstanceRootfsSpec spec, CancellationToken cancellationToken = default) =>
-        Serialized("CreateInstanceRootfs", spec, () =>
+        Serialized("CreateInstanceRootfs", spec, cancellationToken, () =>
         {
             Required(spec);
             string pool = PoolNames.Validate(spec.Pool);
@@ -109,8 +109,29 @@ public sealed class StorageHelperService(CallContext context, StorageRoot root) 
             }
         });
 
+    /// <summary>
+    /// One fchown and one fchmod on the directory opened beneath the pool without following links. It
+    /// does not wait behind the writer lock: it touches one inode of an instance the core is starting,
+    /// which no unpack or removal of another instance involves, and starts must not queue behind unpacks.
+    /// </summary>
+    public Task SetInstanceOwnerAsync(InstanceOwner owner, CancellationToken cancellationToken = default) =>
+        context.AuditedAsync("SetInstanceOwner", owner, () =>
+        {
+            Required(owner);
+            string pool = PoolNames.Validate(owner.Pool);
+            string instance = InstanceNames.Validate(owner.Instance);
+            CheckContainerRoot(owner.RootUid, owner.RootGid);
+            using var storage = root.Open();
+            using var poolDirectory = storage.OpenChild(pool);
+            using var containers = poolDirectory.OpenChild("containers");
+            using var instanceDirectory = containers.OpenChild(instance);
+            instanceDirectory.SetOwner(owner.RootUid, owner.RootGid);
+            instanceDirectory.SetMode(UnixFileMode.UserExecute);
+            return Task.CompletedTask;
+        });
+
     public Task DeleteInstanceVolumeAsync(InstanceVolume volume, CancellationToken cancellationToken = default) =>
-        Serialized("DeleteInstanceVolume", volume, () =>
+        Serialized("DeleteInstanceVolume", volume, cancellationToken, () =>
         {
             Required(volume);
             string pool = PoolNames.Validate(volume.Pool);
@@ -140,9 +161,13 @@ public sealed class StorageHelperService(CallContext context, StorageRoot root) 
         return Task.FromResult(storage.ListDirectories());
     }
 
-    private async Task Serialized(string operation, object? arguments, Action action)
+    /// <summary>
+    /// Runs one change at a time. A request whose caller gave up (its time limit passed) while it waited
+    /// here is dropped before it starts; one that has started runs to the end.
+    /// </summary>
+    private async Task Serialized(string operation, object? arguments, CancellationToken cancellationToken, Action action)
     {
-        await Writer.WaitAsync().ConfigureAwait(false);
+        await Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await context.AuditedAsync(operation, arguments, () =>

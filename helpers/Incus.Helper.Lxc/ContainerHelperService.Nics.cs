@@ -15,7 +15,7 @@ public sealed partial class ContainerHelperService
     /// when the daemon runs in a namespace of its own.
     /// </summary>
     public Task AttachNicAsync(ContainerNicAttach attach, CancellationToken cancellationToken = default) =>
-        Serialized<bool>("AttachNic", attach, async () =>
+        Serialized<bool>("AttachNic", attach, cancellationToken, async () =>
         {
             Required(attach);
             string name = InstanceNames.Validate(attach.Instance);

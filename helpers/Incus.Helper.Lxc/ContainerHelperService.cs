@@ -24,7 +24,7 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
     private static readonly SemaphoreSlim Writer = new(1, 1);
 
     public Task<ContainerState> StartContainerAsync(ContainerSpec spec, CancellationToken cancellationToken = default) =>
-        Serialized("StartContainer", spec, async () =>
+        Serialized("StartContainer", spec, cancellationToken, async () =>
         {
             Required(spec);
             string name = InstanceNames.Validate(spec.Instance);
@@ -52,7 +52,7 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
             }
             try
             {
-                await FixedCommand.RunAsync(LxcStart, ["-n", name, "-P", paths.ContainersRoot, "-d"], cancellationToken: cancellationToken).ConfigureAwait(false);
+                await FixedCommand.RunAsync(LxcStart, ["-n", name, "-P", paths.ContainersRoot, "-d"]).ConfigureAwait(false);
             }
             catch (InvalidOperationException ex)
             {
@@ -67,7 +67,7 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
         });
 
     public Task<ContainerState> StopContainerAsync(ContainerStop stop, CancellationToken cancellationToken = default) =>
-        Serialized("StopContainer", stop, async () =>
+        Serialized("StopContainer", stop, cancellationToken, async () =>
         {
             Required(stop);
             string name = InstanceNames.Validate(stop.Instance);
@@ -80,7 +80,7 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
                 return new ContainerState { Running = false, Pid = 0 };
             }
             string[] mode = stop.Force ? ["-k"] : ["-t", stop.TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-            await FixedCommand.RunAsync(LxcStop, ["-n", name, "-P", paths.ContainersRoot, .. mode], cancellationToken: cancellationToken).ConfigureAwait(false);
+            await FixedCommand.RunAsync(LxcStop, ["-n", name, "-P", paths.ContainersRoot, .. mode]).ConfigureAwait(false);
             KnownInits.Forget(name);
             return await StateAsync(name).ConfigureAwait(false);
         });
@@ -92,7 +92,7 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
     }
 
     public Task<ExecSession> StartExecAsync(ExecSpec spec, CancellationToken cancellationToken = default) =>
-        Serialized("StartExec", spec, async () =>
+        Serialized("StartExec", spec, cancellationToken, async () =>
         {
             Required(spec);
             string name = InstanceNames.Validate(spec.Instance);
@@ -125,7 +125,7 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
         });
 
     public Task ForgetContainerAsync(ContainerName name, CancellationToken cancellationToken = default) =>
-        Serialized("ForgetContainer", name, async () =>
+        Serialized("ForgetContainer", name, cancellationToken, async () =>
         {
             Required(name);
             string instance = InstanceNames.Validate(name.Instance);
@@ -182,9 +182,14 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
         }
     }
 
-    private async Task<T> Serialized<T>(string operation, object? arguments, Func<Task<T>> action)
+    /// <summary>
+    /// Runs one container operation at a time. A request whose caller gave up (its time limit passed)
+    /// while it waited here is dropped before it starts; one that has started runs to the end, so the
+    /// lock always covers the LXC command it guards.
+    /// </summary>
+    private async Task<T> Serialized<T>(string operation, object? arguments, CancellationToken cancellationToken, Func<Task<T>> action)
     {
-        await Writer.WaitAsync().ConfigureAwait(false);
+        await Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await context.AuditedAsync(operation, arguments, action).ConfigureAwait(false);

@@ -71,10 +71,10 @@ public sealed class ContainerRuntimeTests
         uint start = (uint)SubordinateIds.ForRoot().Start;
         await CreateAsync(rig, "c1", start);
 
-        var state = await rig.RuntimeConnection.CallAsync("StartContainer", lxc => lxc.StartContainerAsync(new ContainerSpec
+        var state = await rig.RuntimeConnection.CallAsync("StartContainer", (lxc, token) => lxc.StartContainerAsync(new ContainerSpec
         {
             Instance = "c1", Pool = "pool", Privileged = false, IdmapStart = start, IdmapSize = 65536,
-        }));
+        }, token));
         try
         {
             Assert.True(state.Running);
@@ -91,11 +91,11 @@ public sealed class ContainerRuntimeTests
         }
         finally
         {
-            var stopped = await rig.RuntimeConnection.CallAsync("StopContainer", lxc => lxc.StopContainerAsync(new ContainerStop { Instance = "c1", Force = true }));
+            var stopped = await rig.RuntimeConnection.CallAsync("StopContainer", (lxc, token) => lxc.StopContainerAsync(new ContainerStop { Instance = "c1", Force = true }, token));
             Assert.False(stopped.Running);
         }
         Assert.False(Directory.Exists($"/proc/{state.Pid}"));
-        await rig.RuntimeConnection.CallAsync("ForgetContainer", lxc => lxc.ForgetContainerAsync(new ContainerName { Instance = "c1" }));
+        await rig.RuntimeConnection.CallAsync("ForgetContainer", (lxc, token) => lxc.ForgetContainerAsync(new ContainerName { Instance = "c1" }, token));
         Assert.False(Directory.Exists(Path.Combine(rig.LxcPath, "c1")));
         await rig.StorageClient.DeleteInstanceVolumeAsync(new InstanceVolume { Pool = "pool", Instance = "c1" });
     }
@@ -105,10 +105,10 @@ public sealed class ContainerRuntimeTests
     {
         await using var rig = await StartAsync();
         await CreateAsync(rig, "p1", 0);
-        var state = await rig.RuntimeConnection.CallAsync("StartContainer", lxc => lxc.StartContainerAsync(new ContainerSpec
+        var state = await rig.RuntimeConnection.CallAsync("StartContainer", (lxc, token) => lxc.StartContainerAsync(new ContainerSpec
         {
             Instance = "p1", Pool = "pool", Privileged = true, IdmapStart = 0, IdmapSize = 0,
-        }));
+        }, token));
         try
         {
             Assert.Equal("0 0 4294967295", string.Join(' ', File.ReadAllText($"/proc/{state.Pid}/uid_map").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
@@ -116,9 +116,9 @@ public sealed class ContainerRuntimeTests
         }
         finally
         {
-            await rig.RuntimeConnection.CallAsync("StopContainer", lxc => lxc.StopContainerAsync(new ContainerStop { Instance = "p1", Force = true }));
+            await rig.RuntimeConnection.CallAsync("StopContainer", (lxc, token) => lxc.StopContainerAsync(new ContainerStop { Instance = "p1", Force = true }, token));
         }
-        await rig.RuntimeConnection.CallAsync("ForgetContainer", lxc => lxc.ForgetContainerAsync(new ContainerName { Instance = "p1" }));
+        await rig.RuntimeConnection.CallAsync("ForgetContainer", (lxc, token) => lxc.ForgetContainerAsync(new ContainerName { Instance = "p1" }, token));
     }
 
     [Theory]
@@ -130,7 +130,7 @@ public sealed class ContainerRuntimeTests
     {
         await using var rig = await StartAsync();
         var refused = await Assert.ThrowsAsync<HelperFailedException>(() => rig.RuntimeConnection.CallAsync("StartContainer",
-            lxc => lxc.StartContainerAsync(new ContainerSpec { Instance = instance, Pool = "pool", Privileged = privileged, IdmapStart = start, IdmapSize = size })));
+            (lxc, token) => lxc.StartContainerAsync(new ContainerSpec { Instance = instance, Pool = "pool", Privileged = privileged, IdmapStart = start, IdmapSize = size }, token)));
         Assert.True(refused.Refused, refused.Message);
         Assert.False(File.Exists(Path.Combine(rig.LxcPath, "c1", "config")));
     }
@@ -144,12 +144,12 @@ public sealed class ContainerRuntimeTests
     public async Task BadExecRequestsAreRefused(string instance, string command, string variable, string message)
     {
         await using var rig = await StartAsync();
-        var refused = await Assert.ThrowsAsync<HelperFailedException>(() => rig.RuntimeConnection.CallAsync("StartExec", lxc => lxc.StartExecAsync(new ExecSpec
+        var refused = await Assert.ThrowsAsync<HelperFailedException>(() => rig.RuntimeConnection.CallAsync("StartExec", (lxc, token) => lxc.StartExecAsync(new ExecSpec
         {
             Instance = instance,
             Command = command.Length == 0 ? [] : [command],
             Environment = new Dictionary<string, string> { [variable] = "x" },
-        })));
+        }, token)));
         Assert.True(refused.Refused, refused.Message);
         Assert.Contains(message, refused.Message);
         Assert.Empty(Directory.GetFiles(rig.Runtime.Directory, "exec-*"));

@@ -80,6 +80,51 @@ public sealed class InstanceRootfsTests
         Assert.Equal("0:0 100", owner.Output.Trim());
     }
 
+    [Fact]
+    public async Task TheInstanceDirectoryFollowsANewContainerRootAndNothingElseIsTouched()
+    {
+        var (helper, client, connection) = await StartAsync();
+        await using var _ = helper;
+        await using var __ = connection;
+        string fingerprint = await StoreImageAsync(helper, await BusyboxImage.PathAsync());
+        uint root = (uint)SubordinateIds.ForRoot().Start;
+        await client.CreateInstanceRootfsAsync(Spec("moving", fingerprint, root));
+        string instance = Path.Combine(Containers(helper), "moving");
+        async Task<string> OwnerAsync(string path) => (await Command.RunAsync("/usr/bin/stat", "-c", "%u:%g %a", path)).EnsureSuccess("stat").Output.Trim();
+        string rootfsBefore = await OwnerAsync(Path.Combine(instance, "rootfs"));
+
+        foreach (uint next in new[] { 0u, root + 65536, root })
+        {
+            await client.SetInstanceOwnerAsync(new InstanceOwner { Pool = "pool", Instance = "moving", RootUid = next, RootGid = next });
+            Assert.Equal($"{next}:{next} 100", await OwnerAsync(instance));
+            Assert.Equal(rootfsBefore, await OwnerAsync(Path.Combine(instance, "rootfs")));
+        }
+    }
+
+    [Theory]
+    [InlineData("../moving", 0u, "instance")]
+    [InlineData("absent", 0u, "does not exist")]
+    [InlineData("linked", 0u, "symlink")]
+    [InlineData("moving", 1000u, "subordinate ids")]
+    public async Task AnOwnerChangeOutsideAnInstanceOrToAForeignRootIsRefused(string instance, uint rootId, string expected)
+    {
+        var (helper, client, connection) = await StartAsync();
+        await using var _ = helper;
+        await using var __ = connection;
+        string fingerprint = await StoreImageAsync(helper, await BusyboxImage.PathAsync());
+        await client.CreateInstanceRootfsAsync(Spec("moving", fingerprint, 0));
+        string victim = Path.Combine(helper.Directory, "victim");
+        Directory.CreateDirectory(victim);
+        File.CreateSymbolicLink(Path.Combine(Containers(helper), "linked"), victim);
+
+        var refused = await Assert.ThrowsAsync<HelperFailedException>(() =>
+            client.SetInstanceOwnerAsync(new InstanceOwner { Pool = "pool", Instance = instance, RootUid = rootId, RootGid = rootId }));
+        Assert.True(refused.Refused, refused.Message);
+        Assert.Contains(expected, refused.Message);
+        Assert.Equal("0:0 100", (await Command.RunAsync("/usr/bin/stat", "-c", "%u:%g %a", Path.Combine(Containers(helper), "moving"))).Output.Trim());
+        Assert.Equal("0:0 755", (await Command.RunAsync("/usr/bin/stat", "-c", "%u:%g %a", victim)).Output.Trim());
+    }
+
     public static TheoryData<string> SwappedImages => new() { "through-symlink", "device", "truncated" };
 
     /// <summary>The image store is the core's: a file swapped in after import must not get anything out of the tree.</summary>

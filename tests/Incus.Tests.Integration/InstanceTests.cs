@@ -240,9 +240,10 @@ public sealed class InstanceTests(DaemonFixture fixture)
             var invalid = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Patch, "/1.0/instances/it-cfg", "{\"config\":{\"limits.cpu\":\"2\"}}");
             Assert.Equal(400, invalid.Status);
             Assert.Contains("limits.cpu", invalid.Error);
-            var remap = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Patch, "/1.0/instances/it-cfg", "{\"config\":{\"security.privileged\":\"true\"}}");
-            Assert.Equal(400, remap.Status);
-            Assert.Contains("security.privileged", remap.Error);
+            var impossibleMap = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Patch, "/1.0/instances/it-cfg",
+                "{\"config\":{\"security.privileged\":\"true\",\"security.idmap.isolated\":\"true\"}}");
+            Assert.Equal(400, impossibleMap.Status);
+            Assert.Contains("security.privileged", impossibleMap.Error);
 
             var put = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Put, "/1.0/instances/it-cfg",
                 "{\"config\":{\"user.team\":\"ops\",\"volatile.idmap.base\":\"1\"},\"profiles\":[\"default\"]}",

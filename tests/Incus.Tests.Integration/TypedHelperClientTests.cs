@@ -15,11 +15,11 @@ public sealed class TypedHelperClientTests
         await using var helper = await StandaloneHelper.StartAsync("net");
         await using var connection = new HelperConnection<INetHelper>("net", helper.SocketPath, Log);
 
-        await connection.CallAsync("CreateBridge", net => net.CreateBridgeAsync(new BridgeSpec { Name = "typedbr0", Mtu = 1400, HwAddr = "00:16:3E:00:00:02" }));
-        await connection.CallAsync("SetLinkAddresses", net => net.SetLinkAddressesAsync(new LinkAddresses { Name = "typedbr0", Addresses = ["192.0.2.1/24", "2001:db8::1/64"] }));
-        await connection.CallAsync("SetLinkState", net => net.SetLinkStateAsync(new LinkState { Name = "typedbr0", Up = true }));
-        await connection.CallAsync("SetInterfaceSysctl", net => net.SetInterfaceSysctlAsync(new InterfaceSysctl { Interface = "typedbr0", Family = "ipv6", Key = "accept_ra", Value = "0" }));
-        Assert.Equal(["typedbr0"], await connection.CallAsync("ListOwnedLinks", net => net.ListOwnedLinksAsync()));
+        await connection.CallAsync("CreateBridge", (net, token) => net.CreateBridgeAsync(new BridgeSpec { Name = "typedbr0", Mtu = 1400, HwAddr = "00:16:3E:00:00:02" }, token));
+        await connection.CallAsync("SetLinkAddresses", (net, token) => net.SetLinkAddressesAsync(new LinkAddresses { Name = "typedbr0", Addresses = ["192.0.2.1/24", "2001:db8::1/64"] }, token));
+        await connection.CallAsync("SetLinkState", (net, token) => net.SetLinkStateAsync(new LinkState { Name = "typedbr0", Up = true }, token));
+        await connection.CallAsync("SetInterfaceSysctl", (net, token) => net.SetInterfaceSysctlAsync(new InterfaceSysctl { Interface = "typedbr0", Family = "ipv6", Key = "accept_ra", Value = "0" }, token));
+        Assert.Equal(["typedbr0"], await connection.CallAsync("ListOwnedLinks", (net, token) => net.ListOwnedLinksAsync(token)));
 
         var shown = (await Command.RunAsync("/bin/ip", "-netns", helper.Namespace, "address", "show", "dev", "typedbr0")).EnsureSuccess("ip address");
         Assert.Contains("mtu 1400", shown.Output);
@@ -30,12 +30,12 @@ public sealed class TypedHelperClientTests
         Assert.Equal("0", acceptRa.Output.Trim());
 
         var refused = await Assert.ThrowsAsync<HelperFailedException>(() =>
-            connection.CallAsync("DeleteLink", net => net.DeleteLinkAsync(new LinkName { Name = "lo" })));
+            connection.CallAsync("DeleteLink", (net, token) => net.DeleteLinkAsync(new LinkName { Name = "lo" }, token)));
         Assert.True(refused.Refused);
         Assert.Contains("not created by this daemon", refused.Message);
 
-        await connection.CallAsync("DeleteLink", net => net.DeleteLinkAsync(new LinkName { Name = "typedbr0" }));
-        Assert.Empty(await connection.CallAsync("ListOwnedLinks", net => net.ListOwnedLinksAsync()));
+        await connection.CallAsync("DeleteLink", (net, token) => net.DeleteLinkAsync(new LinkName { Name = "typedbr0" }, token));
+        Assert.Empty(await connection.CallAsync("ListOwnedLinks", (net, token) => net.ListOwnedLinksAsync(token)));
     }
 
     [Fact]

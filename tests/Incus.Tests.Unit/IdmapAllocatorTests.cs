@@ -87,6 +87,34 @@ public sealed class IdmapAllocatorTests
     }
 
     [Fact]
+    public void AnAllocationReadsBackFromItsVolatileJson()
+    {
+        var isolated = _allocator.Allocate(Isolated(100_000), 65536, []);
+        Assert.Equal(isolated.Range, IdmapAllocation.RangeFromVolatileJson(isolated.ToVolatileJson()));
+        Assert.Null(IdmapAllocation.RangeFromVolatileJson(IdmapAllocation.Privileged.ToVolatileJson()));
+    }
+
+    [Theory]
+    [InlineData(false, false, null, null, 1_000_000L, 65536L, true)]
+    [InlineData(false, false, 100_000L, null, 1_000_000L, 65536L, false)]
+    [InlineData(false, false, null, null, 1_065_536L, 65536L, false)]
+    [InlineData(false, true, null, null, 1_065_536L, 65536L, true)]
+    [InlineData(false, true, null, null, 1_000_000L, 65536L, false)]
+    [InlineData(false, true, 100_000L, null, 1_065_536L, 65536L, false)]
+    [InlineData(false, true, null, 5_000_000L, 5_000_000L, 65536L, true)]
+    [InlineData(false, true, null, 5_000_000L, 1_065_536L, 65536L, false)]
+    [InlineData(true, false, null, null, 1_000_000L, 65536L, false)]
+    public void AMapIsKeptOnlyWhileItFitsTheConfig(bool privileged, bool isolated, long? size, long? start, long mapStart, long mapSize, bool fits) =>
+        Assert.Equal(fits, new IdmapRequest(privileged, isolated, size, start).IsSatisfiedBy(new IdRange(mapStart, mapSize), RootRange));
+
+    [Fact]
+    public void OnlyPrivilegedInstancesFitHavingNoMap()
+    {
+        Assert.True(new IdmapRequest(true, false, null, null).IsSatisfiedBy(null, RootRange));
+        Assert.False(new IdmapRequest(false, false, null, null).IsSatisfiedBy(null, RootRange));
+    }
+
+    [Fact]
     public void ReadsRootsSubordinateRange()
     {
         using var directory = new TemporaryDirectory();

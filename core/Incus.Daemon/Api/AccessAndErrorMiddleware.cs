@@ -36,6 +36,7 @@ public sealed class AccessAndErrorMiddleware(RequestDelegate next, ILogger log)
             {
                 ApiException api => (api.Status, api.Message),
                 HelperUnavailableException helper => (503, helper.Message),
+                HelperTimeoutException helper => (503, helper.Message),
                 HelperFailedException helper => (helper.Refused ? 400 : 500, helper.Message),
                 BadHttpRequestException bad => (400, bad.Message),
                 _ => (500, $"internal error: {ex.Message}"),

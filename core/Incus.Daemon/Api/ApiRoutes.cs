@@ -52,15 +52,14 @@ public static class ApiRoutes
 
     private static async Task ReapplyHardeningAsync(HttpContext context, ServerState server, HelperClients helpers)
     {
-        var report = await helpers.Host.CallAsync("ApplyHostHardening", host => host.ApplyHostHardeningAsync(context.RequestAborted), context.RequestAborted).ConfigureAwait(false);
+        var report = await helpers.Host.CallAsync("ApplyHostHardening", (host, token) => host.ApplyHostHardeningAsync(token), context.RequestAborted).ConfigureAwait(false);
         await EnvelopeWriter.SyncAsync(context.Response, server.RecordHardening(report)).ConfigureAwait(false);
     }
 
     private static async Task UpdateServerAsync(HttpContext context, ServerState server, EventHub events, bool replace)
     {
-        Etags.Check(context.Request, new ServerPut { Config = server.Config! });
         var body = await RequestBody.ReadAsync<ServerPut>(context.Request).ConfigureAwait(false);
-        if (server.ApplyConfig(body.Config ?? new Dictionary<string, string?>(), replace) is { } error)
+        if (server.ApplyConfig(body.Config ?? new Dictionary<string, string?>(), replace, Etags.IfMatch(context.Request)) is { } error)
         {
             throw ApiException.BadRequest(error);
         }

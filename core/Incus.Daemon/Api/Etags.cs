@@ -12,12 +12,20 @@ public static class Etags
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(writable, ApiJson.Options)));
 
     /// <summary>Throws 412 when the request carries an If-Match that is not the current ETag.</summary>
-    public static void Check<T>(HttpRequest request, T currentWritable)
+    public static void Check<T>(HttpRequest request, T currentWritable) => Check(IfMatch(request), currentWritable);
+
+    /// <summary>The request's If-Match header, or null when it has none.</summary>
+    public static string? IfMatch(HttpRequest request) => request.Headers.IfMatch is { Count: > 0 } values ? values.ToString() : null;
+
+    /// <summary>
+    /// Throws 412 when <paramref name="ifMatch"/> is given and is not the current ETag. Callers check
+    /// under the same lock as the change, so a change that lands in between is caught too.
+    /// </summary>
+    public static void Check<T>(string? ifMatch, T currentWritable)
     {
-        string? ifMatch = request.Headers.IfMatch;
-        if (!string.IsNullOrEmpty(ifMatch) && ifMatch.Trim('"') != Of(currentWritable))
+        if (!string.IsNullOrEmpty(ifMatch) && ifMatch.Trim().Trim('"') != Of(currentWritable))
         {
-            throw ApiException.PreconditionFailed("ETag doesn't match");
+            throw ApiException.PreconditionFailed("ETag doesn't match: it was changed after you read it; read it again and redo the change");
         }
     }
 }

@@ -54,15 +54,15 @@ public static class InstanceRoutes
             // PUT answers with an operation, as Incus does (clients wait for it); PATCH is synchronous.
             app.MapPut($"{prefix}/{{name}}", async (HttpContext context, string name) =>
             {
-                var request = await CheckedUpdateAsync(context, instances, name).ConfigureAwait(false);
-                await instances.UpdateAsync(name, request, replace: true, context.RequestAborted).ConfigureAwait(false);
+                var request = await RequestBody.ReadAsync<InstancePut>(context.Request).ConfigureAwait(false);
+                await instances.UpdateAsync(name, request, replace: true, Etags.IfMatch(context.Request), context.RequestAborted).ConfigureAwait(false);
                 var operation = operations.Start("Updating instance", new() { ["instances"] = [$"/1.0/instances/{name}"] }, false, (_, _) => Task.CompletedTask);
                 await EnvelopeWriter.AsyncAsync(context.Response, operation.Snapshot()).ConfigureAwait(false);
             });
             app.MapPatch($"{prefix}/{{name}}", async (HttpContext context, string name) =>
             {
-                var request = await CheckedUpdateAsync(context, instances, name).ConfigureAwait(false);
-                await instances.UpdateAsync(name, request, replace: false, context.RequestAborted).ConfigureAwait(false);
+                var request = await RequestBody.ReadAsync<InstancePut>(context.Request).ConfigureAwait(false);
+                await instances.UpdateAsync(name, request, replace: false, Etags.IfMatch(context.Request), context.RequestAborted).ConfigureAwait(false);
                 await EnvelopeWriter.SyncAsync<object?>(context.Response, null).ConfigureAwait(false);
             });
             app.MapDelete($"{prefix}/{{name}}", (HttpContext context, string name) =>
@@ -103,11 +103,4 @@ public static class InstanceRoutes
     /// <summary>The websockets of exec operations.</summary>
     public static void MapOperationWebsockets(IEndpointRouteBuilder app, Exec.ExecService exec) =>
         app.MapGet("/1.0/operations/{id}/websocket", (HttpContext context, string id) => exec.ServeWebsocketAsync(context, id));
-
-    private static async Task<InstancePut> CheckedUpdateAsync(HttpContext context, InstanceService instances, string name)
-    {
-        var current = await instances.GetAsync(name, false, context.RequestAborted).ConfigureAwait(false);
-        Etags.Check(context.Request, instances.Writable(current));
-        return await RequestBody.ReadAsync<InstancePut>(context.Request).ConfigureAwait(false);
-    }
 }

@@ -26,7 +26,7 @@ public static class ProfileRoutes
         app.MapGet("/1.0/profiles/{name}", (HttpContext context, string name) =>
         {
             var profile = profiles.Get(name);
-            return EnvelopeWriter.SyncAsync(context.Response, profile, Etags.Of(Writable(profile)));
+            return EnvelopeWriter.SyncAsync(context.Response, profile, Etags.Of(ProfileService.Writable(profile)));
         });
         app.MapPut("/1.0/profiles/{name}", (HttpContext context, string name) => UpdateAsync(context, profiles, name, replace: true));
         app.MapPatch("/1.0/profiles/{name}", (HttpContext context, string name) => UpdateAsync(context, profiles, name, replace: false));
@@ -43,18 +43,10 @@ public static class ProfileRoutes
         });
     }
 
-    private static ProfilePut Writable(Profile profile) => new()
-    {
-        Description = profile.Description,
-        Config = new(profile.Config),
-        Devices = profile.Devices.ToDictionary(d => d.Key, d => new Dictionary<string, string>(d.Value)),
-    };
-
     private static async Task UpdateAsync(HttpContext context, ProfileService profiles, string name, bool replace)
     {
-        Etags.Check(context.Request, Writable(profiles.Get(name)));
         var request = await RequestBody.ReadAsync<ProfilePut>(context.Request).ConfigureAwait(false);
-        await profiles.UpdateAsync(name, request, replace, context.RequestAborted).ConfigureAwait(false);
+        await profiles.UpdateAsync(name, request, replace, Etags.IfMatch(context.Request), context.RequestAborted).ConfigureAwait(false);
         await EnvelopeWriter.SyncAsync<object?>(context.Response, null).ConfigureAwait(false);
     }
 }

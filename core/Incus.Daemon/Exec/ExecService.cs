@@ -110,7 +110,7 @@ public sealed class ExecService(HelperConnection<IContainerHelper> runtime, Oper
 
     private async Task<int> RunAsync(ExecSpec spec, ExecSessionState session, CancellationToken cancellationToken)
     {
-        var started = await runtime.CallAsync("StartExec", lxc => lxc.StartExecAsync(spec, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var started = await runtime.CallAsync("StartExec", (lxc, token) => lxc.StartExecAsync(spec, token), cancellationToken, HelperTimeouts.ContainerStart).ConfigureAwait(false);
         using var relay = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await relay.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(layout.RunDirectory, Path.GetFileName(started.SocketName))), cancellationToken).ConfigureAwait(false);
         await using var stream = new NetworkStream(relay, ownsSocket: false);

@@ -8,22 +8,46 @@ namespace Incus.Daemon.Helpers;
 
 /// <summary>
 /// The core's connection to one root helper. It connects on first use, and after the helper dies
-/// (the supervisor restarts it on the same socket) the next call connects again.
+/// (the supervisor restarts it on the same socket) the next call connects again. Every call has a
+/// time limit, so a helper that hangs fails the request instead of hanging it.
 /// </summary>
-public sealed class HelperConnection<T>(string helperName, string socketPath, ILogger log) : IAsyncDisposable
+public sealed class HelperConnection<T>(string helperName, string socketPath, ILogger log, TimeSpan? defaultTimeout = null) : IAsyncDisposable
     where T : class
 {
     private static readonly TimeSpan ConnectPatience = TimeSpan.FromSeconds(5);
+    private readonly TimeSpan _defaultTimeout = defaultTimeout ?? HelperTimeouts.Quick;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
     private JsonRpc? _rpc;
     private T? _proxy;
 
-    public async Task<TResult> CallAsync<TResult>(string operation, Func<T, Task<TResult>> call, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Calls the helper. <paramref name="call"/> must hand the token it is given to the proxy method:
+    /// that token carries the time limit, and its cancellation tells the helper to drop the request.
+    /// </summary>
+    /// <param name="timeout">How long this call may take; the connection's default when null.</param>
+    public async Task<TResult> CallAsync<TResult>(string operation, Func<T, CancellationToken, Task<TResult>> call,
+        CancellationToken cancellationToken = default, TimeSpan? timeout = null)
     {
+        TimeSpan limit = timeout ?? _defaultTimeout;
         var (rpc, proxy) = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
+        Task<TResult>? pending = null;
         try
         {
-            return await call(proxy).ConfigureAwait(false);
+            pending = call(proxy, deadline.Token);
+            // StreamJsonRpc keeps a cancelled call pending until the helper acknowledges the cancellation,
+            // which a stuck helper never does; the wait itself must therefore end at the deadline.
+            return await pending.WaitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            if (pending is not null)
+            {
+                Abandon(operation, pending);
+            }
+            throw new HelperTimeoutException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The {helperName} helper did not answer {operation} within {limit.TotalSeconds:0.#} s; the request was cancelled, but work the helper had begun may still complete"));
         }
         catch (ConnectionLostException ex)
         {
@@ -42,12 +66,22 @@ public sealed class HelperConnection<T>(string helperName, string socketPath, IL
         }
     }
 
-    public Task CallAsync(string operation, Func<T, Task> call, CancellationToken cancellationToken = default) =>
-        CallAsync<bool>(operation, async proxy =>
+    public Task CallAsync(string operation, Func<T, CancellationToken, Task> call, CancellationToken cancellationToken = default, TimeSpan? timeout = null) =>
+        CallAsync<bool>(operation, async (proxy, token) =>
         {
-            await call(proxy).ConfigureAwait(false);
+            await call(proxy, token).ConfigureAwait(false);
             return true;
-        }, cancellationToken);
+        }, cancellationToken, timeout);
+
+    /// <summary>
+    /// The answer to a call the core gave up on may still arrive (or the connection may drop); it is
+    /// logged rather than left as an unobserved task failure.
+    /// </summary>
+    private void Abandon(string operation, Task pending) =>
+        _ = pending.ContinueWith(
+            ended => log.Debug(ended.Exception?.GetBaseException(), "the {Helper} helper's {Operation} call that timed out ended as {Status}",
+                helperName, operation, ended.Status),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private async Task<(JsonRpc, T)> ConnectAsync(CancellationToken cancellationToken)
     {
@@ -68,7 +102,7 @@ public sealed class HelperConnection<T>(string helperName, string socketPath, IL
                     var stream = new NetworkStream(socket, ownsSocket: true);
                     var formatter = new SystemTextJsonFormatter();
                     formatter.JsonSerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-        formatter.JsonSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+                    formatter.JsonSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
                     var rpc = new JsonRpc(new NewLineDelimitedMessageHandler(stream, stream, formatter));
                     var proxy = rpc.Attach<T>();
                     rpc.Disconnected += (_, e) => log.Debug("connection to the {Helper} helper ended: {Reason}", helperName, e.Description);

@@ -9,41 +9,41 @@ namespace Incus.Daemon.Helpers;
 public sealed class NetHelperClient(HelperConnection<INetHelper> connection) : INetHelper
 {
     public Task CreateBridgeAsync(BridgeSpec spec, CancellationToken cancellationToken = default) =>
-        connection.CallAsync("CreateBridge", helper => helper.CreateBridgeAsync(spec, cancellationToken), cancellationToken);
+        connection.CallAsync("CreateBridge", (helper, token) => helper.CreateBridgeAsync(spec, token), cancellationToken);
 
     public Task DeleteLinkAsync(LinkName link, CancellationToken cancellationToken = default) =>
-        connection.CallAsync("DeleteLink", helper => helper.DeleteLinkAsync(link, cancellationToken), cancellationToken);
+        connection.CallAsync("DeleteLink", (helper, token) => helper.DeleteLinkAsync(link, token), cancellationToken);
 
     public Task SetLinkStateAsync(LinkState state, CancellationToken cancellationToken = default) =>
-        connection.CallAsync("SetLinkState", helper => helper.SetLinkStateAsync(state, cancellationToken), cancellationToken);
+        connection.CallAsync("SetLinkState", (helper, token) => helper.SetLinkStateAsync(state, token), cancellationToken);
 
     public Task SetLinkAddressesAsync(LinkAddresses addresses, CancellationToken cancellationToken = default) =>
-        connection.CallAsync("SetLinkAddresses", helper => helper.SetLinkAddressesAsync(addresses, cancellationToken), cancellationToken);
+        connection.CallAsync("SetLinkAddresses", (helper, token) => helper.SetLinkAddressesAsync(addresses, token), cancellationToken);
 
     public Task SetInterfaceSysctlAsync(InterfaceSysctl sysctl, CancellationToken cancellationToken = default) =>
-        connection.CallAsync("SetInterfaceSysctl", helper => helper.SetInterfaceSysctlAsync(sysctl, cancellationToken), cancellationToken);
+        connection.CallAsync("SetInterfaceSysctl", (helper, token) => helper.SetInterfaceSysctlAsync(sysctl, token), cancellationToken);
 
     public Task EnableForwardingAsync(ForwardingFamily family, CancellationToken cancellationToken = default) =>
-        connection.CallAsync("EnableForwarding", helper => helper.EnableForwardingAsync(family, cancellationToken), cancellationToken);
+        connection.CallAsync("EnableForwarding", (helper, token) => helper.EnableForwardingAsync(family, token), cancellationToken);
 
     public Task<IReadOnlyList<string>> ListOwnedLinksAsync(CancellationToken cancellationToken = default) =>
-        connection.CallAsync("ListOwnedLinks", helper => helper.ListOwnedLinksAsync(cancellationToken), cancellationToken);
+        connection.CallAsync("ListOwnedLinks", (helper, token) => helper.ListOwnedLinksAsync(token), cancellationToken);
 
     public Task CreateVethPairAsync(VethPairSpec spec, CancellationToken cancellationToken = default) =>
-        connection.CallAsync("CreateVethPair", helper => helper.CreateVethPairAsync(spec, cancellationToken), cancellationToken);
+        connection.CallAsync("CreateVethPair", (helper, token) => helper.CreateVethPairAsync(spec, token), cancellationToken);
 
     public Task StartDnsmasqAsync(DnsmasqSpec spec, CancellationToken cancellationToken = default) =>
-        connection.CallAsync("StartDnsmasq", helper => helper.StartDnsmasqAsync(spec, cancellationToken), cancellationToken);
+        connection.CallAsync("StartDnsmasq", (helper, token) => helper.StartDnsmasqAsync(spec, token), cancellationToken);
 
     public Task StopDnsmasqAsync(LinkName bridge, CancellationToken cancellationToken = default) =>
-        connection.CallAsync("StopDnsmasq", helper => helper.StopDnsmasqAsync(bridge, cancellationToken), cancellationToken);
+        connection.CallAsync("StopDnsmasq", (helper, token) => helper.StopDnsmasqAsync(bridge, token), cancellationToken);
 
     public Task SetDnsmasqHostsAsync(DnsmasqHosts hosts, CancellationToken cancellationToken = default) =>
-        connection.CallAsync("SetDnsmasqHosts", helper => helper.SetDnsmasqHostsAsync(hosts, cancellationToken), cancellationToken);
+        connection.CallAsync("SetDnsmasqHosts", (helper, token) => helper.SetDnsmasqHostsAsync(hosts, token), cancellationToken);
 
     public Task<IReadOnlyList<DnsmasqLease>> ListDnsmasqLeasesAsync(LinkName bridge, CancellationToken cancellationToken = default) =>
-        connection.CallAsync("ListDnsmasqLeases", helper => helper.ListDnsmasqLeasesAsync(bridge, cancellationToken), cancellationToken);
+        connection.CallAsync("ListDnsmasqLeases", (helper, token) => helper.ListDnsmasqLeasesAsync(bridge, token), cancellationToken);
 
     public Task ApplyNftablesAsync(NftablesBatch batch, CancellationToken cancellationToken = default) =>
-        connection.CallAsync("ApplyNftables", helper => helper.ApplyNftablesAsync(batch, cancellationToken), cancellationToken);
+        connection.CallAsync("ApplyNftables", (helper, token) => helper.ApplyNftablesAsync(batch, token), cancellationToken);
 }

@@ -16,6 +16,9 @@ public static class InstanceConfigKeys
         ["security.idmap.base"] = value => long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long start) && start is >= 1 and <= uint.MaxValue,
     };
 
+    /// <summary>Volatile keys are the daemon's record of an instance's state, never the user's to set.</summary>
+    public static bool IsVolatile(string key) => key.StartsWith("volatile.", StringComparison.Ordinal);
+
     /// <summary>Null when <paramref name="key"/>=<paramref name="value"/> is acceptable; otherwise the error.</summary>
     public static string? Validate(string key, string value, bool inProfile)
     {

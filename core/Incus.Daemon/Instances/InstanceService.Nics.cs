@@ -42,10 +42,31 @@ public sealed partial class InstanceService
         InstanceNetworking.Nics(devices).Select(n => networking.NetworkOf(n.Config)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>
-    /// On a running instance, NICs that were removed or changed are taken out and NICs that were
-    /// added or changed are plugged in. Returns the record with the NICs' volatile keys updated.
+    /// The volatile keys that differ between two configs: changed or added ones with their new value,
+    /// removed ones with an empty value (which the store treats as removal).
     /// </summary>
-    private async Task<InstanceRecord> HotplugNicsAsync(InstanceRecord updated,
+    private static Dictionary<string, string> VolatileChanges(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after)
+    {
+        var changes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in after.Where(kv => InstanceConfigKeys.IsVolatile(kv.Key)))
+        {
+            if (before.GetValueOrDefault(key) != value)
+            {
+                changes[key] = value;
+            }
+        }
+        foreach (string key in before.Keys.Where(k => InstanceConfigKeys.IsVolatile(k) && !after.ContainsKey(k)))
+        {
+            changes[key] = "";
+        }
+        return changes;
+    }
+
+    /// <summary>
+    /// On a running instance, NICs that were removed or changed are taken out and NICs that were
+    /// added or changed are plugged in; their volatile keys are updated in <paramref name="config"/>.
+    /// </summary>
+    private async Task HotplugNicsAsync(string name, Dictionary<string, string> config,
         IReadOnlyDictionary<string, Dictionary<string, string>> oldDevices, IReadOnlyDictionary<string, Dictionary<string, string>> newDevices,
         CancellationToken cancellationToken)
     {
@@ -57,32 +78,30 @@ public sealed partial class InstanceService
         var added = newNics.Keys.Where(d => !Same(d)).ToList();
         if (removed.Count == 0 && added.Count == 0)
         {
-            return updated;
+            return;
         }
-        var state = await StateAsync(updated.Name, cancellationToken).ConfigureAwait(false);
+        var state = await StateAsync(name, cancellationToken).ConfigureAwait(false);
         if (state.StatusCode != OperationStatus.Running.Code)
         {
-            return updated;
+            return;
         }
-        var config = new Dictionary<string, string>(updated.Config);
         foreach (string device in removed)
         {
-            await networking.StopOneAsync(updated.Name, device, oldNics[device], config, cancellationToken).ConfigureAwait(false);
+            await networking.StopOneAsync(name, device, oldNics[device], config, cancellationToken).ConfigureAwait(false);
         }
         foreach (string device in added)
         {
-            var nic = await networking.StartOneAsync(updated.Name, device, newNics[device], config, cancellationToken).ConfigureAwait(false);
+            var nic = await networking.StartOneAsync(name, device, newNics[device], config, cancellationToken).ConfigureAwait(false);
             try
             {
-                await runtime.CallAsync("AttachNic", lxc => lxc.AttachNicAsync(new ContainerNicAttach { Instance = updated.Name, Nic = nic }, cancellationToken), cancellationToken)
+                await runtime.CallAsync("AttachNic", (lxc, token) => lxc.AttachNicAsync(new ContainerNicAttach { Instance = name, Nic = nic }, token), cancellationToken)
                     .ConfigureAwait(false);
             }
             catch
             {
-                await networking.StopOneAsync(updated.Name, device, newNics[device], config, CancellationToken.None).ConfigureAwait(false);
+                await networking.StopOneAsync(name, device, newNics[device], config, CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
         }
-        return updated with { Config = config };
     }
 }

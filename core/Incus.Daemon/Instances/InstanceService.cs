@@ -81,16 +81,18 @@ public sealed partial class InstanceService(
             await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var allocation = Allocate(IdmapRequest.FromConfig(expandedConfig));
+                var allocation = Allocate(IdmapRequest.FromConfig(expandedConfig), excluding: null);
                 var withVolatile = new Dictionary<string, string>(config)
                 {
                     ["volatile.base_image"] = image.Fingerprint,
                     ["volatile.uuid"] = Guid.NewGuid().ToString(),
-                    ["volatile.idmap.base"] = (allocation.Range?.Start ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    ["volatile.idmap.current"] = allocation.ToVolatileJson(),
-                    ["volatile.idmap.next"] = allocation.ToVolatileJson(),
+                    [CurrentMapKey] = allocation.ToVolatileJson(),
                     ["volatile.last_state.power"] = "STOPPED",
                 };
+                foreach (var (key, value) in NextMapKeys(allocation))
+                {
+                    withVolatile[key] = value;
+                }
                 InstanceNetworking.AssignMacs(withVolatile, expandedDevices);
                 var record = draft with { Config = withVolatile };
                 if (!store.TryAdd(record))
@@ -125,53 +127,101 @@ public sealed partial class InstanceService(
         });
     }
 
+    /// <summary>
+    /// Starts the container with volatile.idmap.next. When that differs from the map it last ran with,
+    /// the instance directory is first given to the new container root; the root filesystem needs no
+    /// change (decision 0002). volatile.idmap.current then records the map the container runs with.
+    /// </summary>
     public async Task StartAsync(string name, CancellationToken cancellationToken)
     {
-        var instance = Find(name);
-        var (expandedConfig, expandedDevices) = Expand(instance);
-        var range = CurrentRange(instance);
+        var instance = await WithFittingNextMapAsync(name, cancellationToken).ConfigureAwait(false);
+        var (_, expandedDevices) = Expand(instance);
         string pool = RootPool(expandedDevices) ?? throw ApiException.BadRequest("The instance has no root disk");
+        string nextJson = instance.Config[NextMapKey];
+        var next = IdmapAllocation.RangeFromVolatileJson(nextJson);
+        uint root = (uint)(next?.Start ?? 0);
+        if (RecordedRange(instance, CurrentMapKey) != next)
+        {
+            await storage.SetInstanceOwnerAsync(new InstanceOwner { Pool = pool, Instance = name, RootUid = root, RootGid = root }, cancellationToken)
+                .ConfigureAwait(false);
+            log.Information("instance {Instance} starts with a new id map ({Map}); its directory now belongs to host uid {Root}", name, nextJson, root);
+        }
         var config = new Dictionary<string, string>(instance.Config);
         // Stale host sides from a container that stopped on its own go first.
         await networking.StopAsync(name, config, expandedDevices, cancellationToken).ConfigureAwait(false);
         var nics = await networking.StartAsync(name, config, expandedDevices, cancellationToken).ConfigureAwait(false);
-        store.UpdateConfig(name, config);
+        store.SetVolatile(name, VolatileChanges(instance.Config, config));
         ContainerState state;
         try
         {
-            state = await runtime.CallAsync("StartContainer", lxc => lxc.StartContainerAsync(new ContainerSpec
+            state = await runtime.CallAsync("StartContainer", (lxc, token) => lxc.StartContainerAsync(new ContainerSpec
             {
                 Instance = name,
                 Pool = pool,
-                Privileged = expandedConfig.GetValueOrDefault("security.privileged") == "true",
-                IdmapStart = (uint)(range?.Start ?? 0),
-                IdmapSize = (uint)(range?.Size ?? 0),
+                Privileged = next is null,
+                IdmapStart = root,
+                IdmapSize = (uint)(next?.Size ?? 0),
                 Nics = nics,
-            }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }, token), cancellationToken, HelperTimeouts.ContainerStart).ConfigureAwait(false);
         }
         catch
         {
             // LXC destroys a phys veth after a failed start; remove our side too, the next start makes new ones.
-            await networking.StopAsync(name, config, expandedDevices, CancellationToken.None).ConfigureAwait(false);
-            store.UpdateConfig(name, config);
+            var stopped = new Dictionary<string, string>(config);
+            await networking.StopAsync(name, stopped, expandedDevices, CancellationToken.None).ConfigureAwait(false);
+            store.SetVolatile(name, VolatileChanges(config, stopped));
             throw;
         }
-        SetPower(instance, "RUNNING");
+        store.SetVolatile(name, new Dictionary<string, string> { [CurrentMapKey] = nextJson, ["volatile.last_state.power"] = "RUNNING" });
         Publish("instance-started", name);
         log.Information("started instance {Instance} (init pid {Pid})", name, state.Pid);
+    }
+
+    /// <summary>
+    /// The instance, with volatile.idmap.next allocated again if it no longer fits the expanded config:
+    /// a profile the instance uses may have changed its id map keys since the map was chosen.
+    /// </summary>
+    private async Task<InstanceRecord> WithFittingNextMapAsync(string name, CancellationToken cancellationToken)
+    {
+        var instance = Find(name);
+        if (NextMapFits(instance, Expand(instance).Config))
+        {
+            return instance;
+        }
+        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            instance = Find(name);
+            var expandedConfig = Expand(instance).Config;
+            if (!NextMapFits(instance, expandedConfig))
+            {
+                var allocation = Allocate(IdmapRequest.FromConfig(expandedConfig), excluding: name);
+                store.SetVolatile(name, NextMapKeys(allocation));
+                log.Information("instance {Instance}: its profiles changed its id map; it starts with {Map}", name, allocation.ToVolatileJson());
+                instance = Find(name);
+            }
+            return instance;
+        }
+        finally
+        {
+            _changes.Release();
+        }
     }
 
     public async Task StopAsync(string name, bool force, int timeout, CancellationToken cancellationToken)
     {
         var instance = Find(name);
-        await runtime.CallAsync("StopContainer", lxc => lxc.StopContainerAsync(new ContainerStop
+        int seconds = timeout is < 1 or > 600 ? 600 : timeout;
+        await runtime.CallAsync("StopContainer", (lxc, token) => lxc.StopContainerAsync(new ContainerStop
         {
-            Instance = name, Force = force || timeout == 0, TimeoutSeconds = timeout is < 1 or > 600 ? 600 : timeout,
-        }, cancellationToken), cancellationToken).ConfigureAwait(false);
-        var config = new Dictionary<string, string>(Find(name).Config);
+            Instance = name, Force = force || timeout == 0, TimeoutSeconds = seconds,
+        }, token), cancellationToken, HelperTimeouts.ContainerStop(seconds)).ConfigureAwait(false);
+        var before = Find(name).Config;
+        var config = new Dictionary<string, string>(before);
         await networking.StopAsync(name, config, Expand(instance).Devices, cancellationToken).ConfigureAwait(false);
-        store.UpdateConfig(name, config);
-        SetPower(instance, "STOPPED");
+        var changes = VolatileChanges(before, config);
+        changes["volatile.last_state.power"] = "STOPPED";
+        store.SetVolatile(instance.Name, changes);
         Publish("instance-stopped", name);
     }
 
@@ -186,7 +236,7 @@ public sealed partial class InstanceService(
                 throw ApiException.BadRequest("The instance is currently running, stop it first");
             }
             var (_, expandedDevices) = Expand(instance);
-            await runtime.CallAsync("ForgetContainer", lxc => lxc.ForgetContainerAsync(new ContainerName { Instance = name }, cancellationToken), cancellationToken)
+            await runtime.CallAsync("ForgetContainer", (lxc, token) => lxc.ForgetContainerAsync(new ContainerName { Instance = name }, token), cancellationToken)
                 .ConfigureAwait(false);
             if (RootPool(expandedDevices) is { } pool)
             {
@@ -203,7 +253,7 @@ public sealed partial class InstanceService(
     public async Task<InstanceState> StateAsync(string name, CancellationToken cancellationToken)
     {
         _ = Find(name);
-        var state = await runtime.CallAsync("GetContainerState", lxc => lxc.GetContainerStateAsync(new ContainerName { Instance = name }, cancellationToken), cancellationToken)
+        var state = await runtime.CallAsync("GetContainerState", (lxc, token) => lxc.GetContainerStateAsync(new ContainerName { Instance = name }, token), cancellationToken)
             .ConfigureAwait(false);
         var status = state.Running ? OperationStatus.Running : OperationStatus.Stopped;
         return new InstanceState { Status = status.Name, StatusCode = status.Code, Pid = state.Pid, Processes = state.Running ? 1 : 0 };
@@ -233,32 +283,50 @@ public sealed partial class InstanceService(
         };
     }
 
-    /// <summary>Keys whose change would need the id map or the rootfs redone; refused for now on existing instances.</summary>
-    private static readonly string[] MapKeys = ["security.privileged", "security.idmap.isolated", "security.idmap.size", "security.idmap.base"];
+    private const string CurrentMapKey = "volatile.idmap.current";
+    private const string NextMapKey = "volatile.idmap.next";
 
     /// <summary>The writable part of an instance, whose hash is its ETag.</summary>
-    public InstancePut Writable(Instance instance) => new()
+    public InstancePut Writable(Instance instance) =>
+        Writable(instance.Architecture, instance.Config, instance.Devices, instance.Ephemeral, instance.Profiles, instance.Description);
+
+    private static InstancePut Writable(InstanceRecord instance) =>
+        Writable(instance.Architecture, instance.Config, instance.Devices, instance.Ephemeral, instance.Profiles, instance.Description);
+
+    private static InstancePut Writable(string architecture, IReadOnlyDictionary<string, string> config,
+        IReadOnlyDictionary<string, Dictionary<string, string>> devices, bool ephemeral, IReadOnlyList<string> profiles, string description) => new()
     {
-        Architecture = instance.Architecture,
-        Config = new(instance.Config),
-        Devices = instance.Devices.ToDictionary(d => d.Key, d => new Dictionary<string, string>(d.Value)),
-        Ephemeral = instance.Ephemeral,
-        Profiles = instance.Profiles.ToList(),
+        Architecture = architecture,
+        Config = new(config),
+        Devices = devices.ToDictionary(d => d.Key, d => new Dictionary<string, string>(d.Value)),
+        Ephemeral = ephemeral,
+        Profiles = profiles.ToList(),
         Stateful = false,
-        Description = instance.Description,
+        Description = description,
     };
 
     /// <summary>
     /// PUT (replace) or PATCH (merge) of config, devices, profiles and description. Volatile keys are
-    /// the daemon's: incoming values are ignored and the stored ones kept. Changes that would move the
-    /// root disk or change the id map are refused with the key's name; nothing is stored on refusal.
+    /// the daemon's: incoming values are ignored and the stored ones kept. The architecture is read-only
+    /// (a different one is refused; the same or none is fine), as are the fields outside
+    /// <see cref="InstancePut"/>, which are never read. A change that would move the root disk is refused.
+    /// A change to security.privileged or security.idmap.* is accepted, running or not, as in Incus:
+    /// volatile.idmap.next is allocated again here, so running out of ids is refused now with the
+    /// numbers, and the new map takes effect at the next start. Nothing is stored on refusal.
     /// </summary>
-    public async Task UpdateAsync(string name, InstancePut request, bool replace, CancellationToken cancellationToken)
+    /// <param name="ifMatch">The request's If-Match; checked under the same lock as the change, so a concurrent change gives 412.</param>
+    public async Task UpdateAsync(string name, InstancePut request, bool replace, string? ifMatch, CancellationToken cancellationToken)
     {
         await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var current = Find(name);
+            Etags.Check(ifMatch, Writable(current));
+            if (request.Architecture is { Length: > 0 } architecture && architecture != current.Architecture)
+            {
+                throw ApiException.BadRequest(
+                    $"The architecture of an existing instance cannot be changed: \"{name}\" is {current.Architecture}, its root filesystem was built for it");
+            }
             // Volatile keys are the daemon's: incoming ones are dropped and the stored ones put back.
             static Dictionary<string, string> WithoutVolatile(IEnumerable<KeyValuePair<string, string>> keys) =>
                 keys.Where(kv => !kv.Key.StartsWith("volatile.", StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal);
@@ -288,20 +356,24 @@ public sealed partial class InstanceService(
                 Description = request.Description ?? (replace ? "" : current.Description),
                 Ephemeral = request.Ephemeral ?? current.Ephemeral,
             };
-            var (oldConfig, oldDevices) = Expand(current);
+            var (_, oldDevices) = Expand(current);
             var (newConfig, newDevices) = Expand(updated);
             Validate(newConfig, newDevices, updated);
-            if (MapKeys.FirstOrDefault(k => oldConfig.GetValueOrDefault(k) != newConfig.GetValueOrDefault(k)) is { } mapKey)
-            {
-                throw ApiException.BadRequest($"Changing \"{mapKey}\" on an existing instance is not supported yet; create a new instance instead");
-            }
             if (RootPool(oldDevices) != RootPool(newDevices))
             {
                 throw ApiException.BadRequest("The root disk's pool cannot be changed: moving an instance between pools is not supported");
             }
-            InstanceNetworking.AssignMacs(config, newDevices);
-            updated = await HotplugNicsAsync(updated with { Config = config }, oldDevices, newDevices, cancellationToken).ConfigureAwait(false);
-            store.Update(updated);
+            var volatileChanges = NextMapFits(current, newConfig)
+                ? new Dictionary<string, string>()
+                : NextMapKeys(Allocate(IdmapRequest.FromConfig(newConfig), excluding: name));
+            var nicConfig = new Dictionary<string, string>(current.Config);
+            InstanceNetworking.AssignMacs(nicConfig, newDevices);
+            await HotplugNicsAsync(name, nicConfig, oldDevices, newDevices, cancellationToken).ConfigureAwait(false);
+            foreach (var (key, value) in VolatileChanges(current.Config, nicConfig))
+            {
+                volatileChanges[key] = value;
+            }
+            store.Update(updated, volatileChanges);
             await networking.RefreshAsync(NetworksOf(oldDevices).Concat(NetworksOf(newDevices)), cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -323,14 +395,22 @@ public sealed partial class InstanceService(
 
     private InstanceRecord Find(string name) => store.Find(name) ?? throw ApiException.NotFound("Instance not found");
 
-    private IdmapAllocation Allocate(IdmapRequest request)
+    /// <summary>
+    /// Chooses a map for an instance, leaving out the ids every other instance holds: the map it last ran
+    /// with (its directory may still belong to that root until it starts again) and the one it will
+    /// start with. The instance's own maps are free to it, since it stops before it starts with a new one.
+    /// </summary>
+    private IdmapAllocation Allocate(IdmapRequest request, string? excluding)
     {
-        var others = store.All().Select(i => (Range: CurrentRange(i), Isolated: Expand(i).Config.GetValueOrDefault("security.idmap.isolated") == "true"))
-            .Where(o => o.Range is not null).ToList();
-        long shared = others.Where(o => !o.Isolated).Select(o => o.Range!.Value.Size).DefaultIfEmpty(IdmapRequest.DefaultSize).Max();
+        var held = store.All().Where(i => i.Name != excluding)
+            .SelectMany(i => new[] { RecordedRange(i, CurrentMapKey), RecordedRange(i, NextMapKey) })
+            .Where(r => r.HasValue).Select(r => r!.Value).Distinct().ToList();
+        // Shared maps all begin at the start of root's range, and no isolated one may.
+        bool IsShared(IdRange range) => range.Start == idmaps.Available.Start;
+        long shared = held.Where(IsShared).Select(r => r.Size).DefaultIfEmpty(IdmapRequest.DefaultSize).Max();
         try
         {
-            return idmaps.Allocate(request, shared, others.Where(o => o.Isolated).Select(o => o.Range!.Value).ToList());
+            return idmaps.Allocate(request, shared, held.Where(r => !IsShared(r)).ToList());
         }
         catch (InvalidOperationException ex)
         {
@@ -338,26 +418,20 @@ public sealed partial class InstanceService(
         }
     }
 
-    /// <summary>The host id range recorded in volatile.idmap.current, or null for privileged instances.</summary>
-    private static IdRange? CurrentRange(InstanceRecord instance)
-    {
-        string json = instance.Config.GetValueOrDefault("volatile.idmap.current") ?? "[]";
-        using var document = JsonDocument.Parse(json);
-        foreach (var entry in document.RootElement.EnumerateArray())
-        {
-            if (entry.GetProperty("Isuid").GetBoolean())
-            {
-                return new IdRange(entry.GetProperty("Hostid").GetInt64(), entry.GetProperty("Maprange").GetInt64());
-            }
-        }
-        return null;
-    }
+    private bool NextMapFits(InstanceRecord instance, IReadOnlyDictionary<string, string> expandedConfig) =>
+        instance.Config.ContainsKey(NextMapKey)
+        && IdmapRequest.FromConfig(expandedConfig).IsSatisfiedBy(RecordedRange(instance, NextMapKey), idmaps.Available);
 
-    private void SetPower(InstanceRecord instance, string power)
+    /// <summary>The volatile keys that record a newly chosen map for the next start.</summary>
+    private static Dictionary<string, string> NextMapKeys(IdmapAllocation allocation) => new()
     {
-        var config = new Dictionary<string, string>(Find(instance.Name).Config) { ["volatile.last_state.power"] = power };
-        store.UpdateConfig(instance.Name, config);
-    }
+        [NextMapKey] = allocation.ToVolatileJson(),
+        ["volatile.idmap.base"] = (allocation.Range?.Start ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The host id range recorded under a volatile.idmap key, or null for privileged maps (and none recorded).</summary>
+    private static IdRange? RecordedRange(InstanceRecord instance, string key) =>
+        instance.Config.TryGetValue(key, out string? json) ? IdmapAllocation.RangeFromVolatileJson(json) : null;
 
     private (Dictionary<string, string> Config, Dictionary<string, Dictionary<string, string>> Devices) Expand(InstanceRecord instance)
     {

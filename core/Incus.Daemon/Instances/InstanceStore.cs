@@ -23,22 +23,59 @@ public sealed class InstanceStore(LocalDatabase database)
             return insert.ExecuteNonQuery() == 1;
         });
 
-    public void UpdateConfig(string name, IReadOnlyDictionary<string, string> config) =>
+    /// <summary>
+    /// Sets daemon-owned volatile keys (an empty value removes one), reading the rest of the config in the
+    /// same transaction, so a concurrent user change and this write cannot undo each other. Nothing
+    /// happens if the instance is gone.
+    /// </summary>
+    public void SetVolatile(string name, IReadOnlyDictionary<string, string> keys) =>
         database.Transaction((c, t) =>
         {
+            if (Query(c, t, name).SingleOrDefault() is not { } current)
+            {
+                return;
+            }
+            var config = new Dictionary<string, string>(current.Config);
+            Apply(config, keys);
             using var update = SqlCommands.Create(c, t, "UPDATE instances SET config = $c WHERE name = $n;");
             update.Parameters.AddWithValue("$n", name);
             update.Parameters.AddWithValue("$c", JsonSerializer.Serialize(config));
             update.ExecuteNonQuery();
         });
 
-    public void Update(InstanceRecord instance) =>
+    /// <summary>
+    /// Stores a user's change: everything but the volatile keys from <paramref name="instance"/>, and the
+    /// volatile keys as they are now with <paramref name="volatileChanges"/> on top. Volatile keys the
+    /// daemon set meanwhile (power state, the map a start just applied) are therefore kept.
+    /// </summary>
+    public void Update(InstanceRecord instance, IReadOnlyDictionary<string, string> volatileChanges) =>
         database.Transaction((c, t) =>
         {
+            var latest = Query(c, t, instance.Name).SingleOrDefault()?.Config ?? instance.Config;
+            var config = instance.Config.Where(kv => !InstanceConfigKeys.IsVolatile(kv.Key))
+                .Concat(latest.Where(kv => InstanceConfigKeys.IsVolatile(kv.Key)))
+                .ToDictionary(StringComparer.Ordinal);
+            Apply(config, volatileChanges);
             using var update = SqlCommands.Create(c, t, "UPDATE instances SET description = $d, config = $c, devices = $v, profiles = $p, ephemeral = $e WHERE name = $n;");
-            Bind(update, instance);
+            Bind(update, instance with { Config = config });
             update.ExecuteNonQuery();
         });
+
+    /// <summary>An empty value removes the key (a NIC's host name once its host side is gone).</summary>
+    private static void Apply(Dictionary<string, string> config, IReadOnlyDictionary<string, string> changes)
+    {
+        foreach (var (key, value) in changes)
+        {
+            if (value.Length == 0)
+            {
+                config.Remove(key);
+            }
+            else
+            {
+                config[key] = value;
+            }
+        }
+    }
 
     public void Remove(string name) =>
         database.Transaction((c, t) =>

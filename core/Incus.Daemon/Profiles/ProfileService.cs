@@ -64,12 +64,22 @@ public sealed class ProfileService(ProfileStore store, StoragePoolStore pools, E
         Publish("profile-created", record.Name);
     }
 
-    public async Task UpdateAsync(string name, ProfilePut request, bool replace, CancellationToken cancellationToken)
+    /// <summary>The writable part of a profile, whose hash is its ETag.</summary>
+    public static ProfilePut Writable(Profile profile) => new()
+    {
+        Description = profile.Description,
+        Config = new(profile.Config),
+        Devices = profile.Devices.ToDictionary(d => d.Key, d => new Dictionary<string, string>(d.Value)),
+    };
+
+    /// <param name="ifMatch">The request's If-Match; checked under the same lock as the change, so a concurrent change gives 412.</param>
+    public async Task UpdateAsync(string name, ProfilePut request, bool replace, string? ifMatch, CancellationToken cancellationToken)
     {
         await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var current = store.Find(name) ?? throw ApiException.NotFound("Profile not found");
+            Etags.Check(ifMatch, Writable(ToApi(current)));
             var updated = replace
                 ? new ProfileRecord(name, request.Description ?? "", request.Config ?? new(), request.Devices ?? new())
                 : new ProfileRecord(name, request.Description ?? current.Description, ConfigPatch.Apply(current.Config, request.Config),

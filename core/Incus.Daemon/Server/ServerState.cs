@@ -53,7 +53,8 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
     }
 
     /// <summary>Validates every key first, then writes all of them in one transaction, or none.</summary>
-    public string? ApplyConfig(IReadOnlyDictionary<string, string?> requested, bool replace)
+    /// <param name="ifMatch">The request's If-Match; checked under the same lock as the write, so a concurrent change gives 412.</param>
+    public string? ApplyConfig(IReadOnlyDictionary<string, string?> requested, bool replace, string? ifMatch = null)
     {
         var cleaned = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in requested)
@@ -69,6 +70,7 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
         }
         lock (_gate)
         {
+            Api.Etags.Check(ifMatch, new ServerPut { Config = (_config ??= config.GetAll())! });
             Invalidate();
             _config = replace
                 ? config.Replace(cleaned.Where(kv => kv.Value.Length > 0).ToDictionary())

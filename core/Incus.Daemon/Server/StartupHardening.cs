@@ -13,7 +13,7 @@ public static class StartupHardening
         {
             try
             {
-                var report = await helpers.Host.CallAsync("ApplyHostHardening", h => h.ApplyHostHardeningAsync()).ConfigureAwait(false);
+                var report = await helpers.Host.CallAsync("ApplyHostHardening", (host, token) => host.ApplyHostHardeningAsync(token)).ConfigureAwait(false);
                 server.RecordHardening(report);
                 foreach (var path in report.Paths)
                 {
@@ -21,7 +21,7 @@ public static class StartupHardening
                 }
                 return;
             }
-            catch (Exception ex) when (ex is HelperUnavailableException or HelperFailedException)
+            catch (Exception ex) when (ex is HelperUnavailableException or HelperFailedException or HelperTimeoutException)
             {
                 if (attempt >= 10)
                 {

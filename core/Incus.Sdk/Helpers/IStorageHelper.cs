@@ -19,6 +19,13 @@ public interface IStorageHelper
     /// </summary>
     Task CreateInstanceRootfsAsync(InstanceRootfsSpec spec, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gives an existing instance directory to the container's root for its id map (mode 0100), when
+    /// the map changed since the directory was made. The root filesystem inside is not touched: it keeps
+    /// the image's owners and is shown to unprivileged containers through an idmapped mount.
+    /// </summary>
+    Task SetInstanceOwnerAsync(InstanceOwner owner, CancellationToken cancellationToken = default);
+
     /// <summary>Removes an instance's directory and everything in it, without following links.</summary>
     Task DeleteInstanceVolumeAsync(InstanceVolume volume, CancellationToken cancellationToken = default);
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using YamlDotNet.Serialization;
 
 namespace Incus.Cli;
 
@@ -151,30 +150,19 @@ public static class NetworkCommands
     private static Command Edit()
     {
         var name = new Argument<string>("network");
-        var edit = new Command("edit", "Replace a network's description and config with YAML read from standard input") { name };
+        var edit = new Command("edit", "Edit a network as YAML (from standard input, or in $VISUAL/$EDITOR)") { name };
         edit.SetAction(async (result, cancellationToken) =>
         {
-            if (!Console.IsInputRedirected)
-            {
-                throw new CliException("pipe the network's YAML on standard input, for example: incus network show n | sed … | incus network edit n");
-            }
-            Dictionary<string, object?>? document;
-            try
-            {
-                document = new DeserializerBuilder().Build().Deserialize<Dictionary<string, object?>?>(await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false));
-            }
-            catch (YamlDotNet.Core.YamlException ex)
-            {
-                throw new CliException($"invalid YAML: {ex.Message}");
-            }
-            document ??= new Dictionary<string, object?>();
-            // Only the writable fields: name, type, status and used_by in a pasted "show" are ignored.
-            var config = document.GetValueOrDefault("config") is Dictionary<object, object?> map
-                ? map.ToDictionary(kv => kv.Key.ToString() ?? "", kv => kv.Value?.ToString() ?? "")
-                : new Dictionary<string, string>();
-            var body = new { description = document.GetValueOrDefault("description")?.ToString() ?? "", config };
+            string network = result.GetValue(name)!;
             using var client = new IncusClient(IncusClient.DefaultSocketPath());
-            await client.SendAsync(HttpMethod.Put, Url(result.GetValue(name)!), JsonSerializer.Serialize(body), cancellationToken).ConfigureAwait(false);
+            // The ETag is taken before the new YAML is read, so a change made meanwhile makes the PUT fail with 412.
+            var (current, etag) = await client.GetWithEtagAsync(Url(network), cancellationToken).ConfigureAwait(false);
+            await ConfigEditor.EditAsync($"network {network}", OutputFormat.Render(current, "yaml"), "description and config", async (text, token) =>
+            {
+                var edited = EditedDocument.Parse(text);
+                string body = JsonSerializer.Serialize(new { description = edited.Text("description"), config = edited.Map("config") });
+                await client.PutIfMatchAsync(Url(network), body, etag, token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         return edit;

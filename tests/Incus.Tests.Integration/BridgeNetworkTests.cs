@@ -289,6 +289,39 @@ public sealed class BridgeNetworkTests(BridgeNetworkFixture fixture) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task TheCliCreatesEditsAndDeletesNetworksAndPreseedsThem()
+    {
+        var cli = fixture.CliEnvironment;
+        (await Command.RunAsync(Stage.Cli, ["network", "create", "tbr6", "ipv4.address=198.51.100.65/26", "ipv6.address=none"], cli)).EnsureSuccess("network create");
+        (await Command.RunAsync(Stage.Cli, ["network", "set", "tbr6", "dns.domain=six.test"], cli)).EnsureSuccess("network set");
+        Assert.Equal("six.test", (await Command.RunAsync(Stage.Cli, ["network", "get", "tbr6", "dns.domain"], cli)).EnsureSuccess("network get").Output.Trim());
+        string yaml = (await Command.RunAsync(Stage.Cli, ["network", "show", "tbr6"], cli)).EnsureSuccess("network show").Output;
+        (await Command.RunAsync(Stage.Cli, ["network", "edit", "tbr6"], cli, yaml.Replace("six.test", "seven.test", StringComparison.Ordinal)))
+            .EnsureSuccess("network edit");
+        Assert.Equal("seven.test", (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/networks/tbr6")).Metadata.GetProperty("config").GetProperty("dns.domain").GetString());
+        var refused = await Command.RunAsync(Stage.Cli, ["network", "edit", "tbr6"], cli, yaml.Replace("six.test", "bad domain", StringComparison.Ordinal));
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("dns.domain", refused.Error);
+        (await Command.RunAsync(Stage.Cli, ["network", "unset", "tbr6", "dns.domain"], cli)).EnsureSuccess("network unset");
+        Assert.False((await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/networks/tbr6")).Metadata.GetProperty("config").TryGetProperty("dns.domain", out _));
+        var list = (await Command.RunAsync(Stage.Cli, ["network", "list", "--format", "csv"], cli)).EnsureSuccess("network list");
+        Assert.Contains("tbr6,bridge,YES,198.51.100.65/26", list.Output);
+        (await Command.RunAsync(Stage.Cli, ["network", "delete", "tbr6"], cli)).EnsureSuccess("network delete");
+        Assert.NotEqual(0, (await fixture.OnHostAsync("/bin/ip", "link", "show", "tbr6")).ExitCode);
+
+        // A preseed creates its networks, and one that fails part-way leaves none of them behind.
+        const string good = "networks:\n- name: tbr8\n  config:\n    ipv4.address: 203.0.113.129/25\n    ipv6.address: none\n";
+        (await Command.RunAsync(Stage.Cli, ["admin", "init", "--preseed"], cli, good)).EnsureSuccess("admin init --preseed");
+        Assert.Equal(200, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/networks/tbr8")).Status);
+        (await Command.RunAsync(Stage.Cli, ["network", "delete", "tbr8"], cli)).EnsureSuccess("network delete tbr8");
+        const string bad = "networks:\n- name: tbr8\n  config:\n    ipv4.address: 203.0.113.129/25\n    ipv6.address: none\n- name: tbr9\n  config:\n    dns.mode: sometimes\n";
+        var failed = await Command.RunAsync(Stage.Cli, ["admin", "init", "--preseed"], cli, bad);
+        Assert.NotEqual(0, failed.ExitCode);
+        Assert.Contains("dns.mode", failed.Error);
+        Assert.Equal(404, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/networks/tbr8")).Status);
+    }
+
     private async Task SendRouterAdvertisementAsync(string container)
     {
         int pid = await fixture.InitPidAsync(container);

@@ -110,6 +110,28 @@ public static class InstanceCommands
         return delete;
     }
 
+    /// <summary>The global addresses of one family, one per line as "address (interface)", as Incus lists them.</summary>
+    private static string Addresses(JsonElement instance, string family)
+    {
+        if (!instance.TryGetProperty("state", out var state) || state.ValueKind != JsonValueKind.Object
+            || !state.TryGetProperty("network", out var network) || network.ValueKind != JsonValueKind.Object)
+        {
+            return "";
+        }
+        var lines = new List<string>();
+        foreach (var nic in network.EnumerateObject().Where(n => n.Name != "lo"))
+        {
+            foreach (var address in nic.Value.GetProperty("addresses").EnumerateArray())
+            {
+                if (address.GetProperty("family").GetString() == family && address.GetProperty("scope").GetString() == "global")
+                {
+                    lines.Add($"{address.GetProperty("address").GetString()} ({nic.Name})");
+                }
+            }
+        }
+        return string.Join('\n', lines);
+    }
+
     private static Command List()
     {
         var format = new Option<string>("--format", "-f") { DefaultValueFactory = _ => "table", Description = "table, csv, json or yaml" }
@@ -130,8 +152,8 @@ public static class InstanceCommands
             [
                 i.GetProperty("name").GetString()!,
                 i.GetProperty("status").GetString()!.ToUpperInvariant(),
-                "",
-                "",
+                Addresses(i, "inet"),
+                Addresses(i, "inet6"),
                 i.GetProperty("type").GetString()!.ToUpperInvariant(),
                 "0",
             ]).ToList();

@@ -13,13 +13,19 @@ public static class TableOutput
         {
             return string.Concat(rows.Select(row => string.Join(',', row.Select(Csv)) + "\n"));
         }
-        int[] widths = headers.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        // A cell may hold several lines (an instance's addresses); the row is as tall as its tallest cell.
+        int[] widths = headers.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Split('\n').Max(l => l.Length)))).ToArray();
         string separator = "+" + string.Join("+", widths.Select(w => new string('-', w + 2))) + "+\n";
         var table = new StringBuilder(separator);
         table.Append("| ").Append(string.Join(" | ", headers.Select((h, i) => Center(h, widths[i])))).Append(" |\n").Append(separator);
         foreach (var row in rows)
         {
-            table.Append("| ").Append(string.Join(" | ", row.Select((cell, i) => cell.PadRight(widths[i])))).Append(" |\n").Append(separator);
+            var cells = row.Select(cell => cell.Split('\n')).ToList();
+            for (int line = 0; line < cells.Max(c => c.Length); line++)
+            {
+                table.Append("| ").Append(string.Join(" | ", cells.Select((c, i) => (line < c.Length ? c[line] : "").PadRight(widths[i])))).Append(" |\n");
+            }
+            table.Append(separator);
         }
         return table.ToString();
     }

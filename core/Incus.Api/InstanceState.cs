@@ -9,5 +9,5 @@ public sealed class InstanceState
     [JsonPropertyName("status_code")] public int StatusCode { get; init; } = 102;
     [JsonPropertyName("pid")] public long Pid { get; init; }
     [JsonPropertyName("processes")] public long Processes { get; init; }
-    [JsonPropertyName("network")] public Dictionary<string, object>? Network { get; init; }
+    [JsonPropertyName("network")] public Dictionary<string, InstanceNetworkState>? Network { get; init; }
 }

@@ -85,10 +85,11 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
             return await StateAsync(name).ConfigureAwait(false);
         });
 
-    public Task<ContainerState> GetContainerStateAsync(ContainerName name, CancellationToken cancellationToken = default)
+    public async Task<ContainerState> GetContainerStateAsync(ContainerName name, CancellationToken cancellationToken = default)
     {
         Required(name);
-        return StateAsync(InstanceNames.Validate(name.Instance));
+        var state = await StateAsync(InstanceNames.Validate(name.Instance)).ConfigureAwait(false);
+        return state.Running ? state with { Interfaces = ContainerNetworkReader.Read(state.Pid) } : state;
     }
 
     public Task<ExecSession> StartExecAsync(ExecSpec spec, CancellationToken cancellationToken = default) =>

@@ -171,6 +171,35 @@ public sealed class BridgeNetworkTests(BridgeNetworkFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task InstanceStateShowsTheContainersAddressesAndListsShowThem()
+    {
+        string c1v4 = await fixture.AddressAsync("c1", "inet");
+        string c1v6 = await fixture.AddressAsync("c1", "inet6");
+        var eth0 = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/c1/state")).Metadata.GetProperty("network").GetProperty("eth0");
+        var addresses = eth0.GetProperty("addresses").EnumerateArray().ToList();
+        Assert.Contains(addresses, a => a.GetProperty("address").GetString() == c1v4 && a.GetProperty("netmask").GetString() == "24" && a.GetProperty("family").GetString() == "inet");
+        Assert.Contains(addresses, a => a.GetProperty("address").GetString() == c1v6 && a.GetProperty("scope").GetString() == "global");
+        var config = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/c1")).Metadata.GetProperty("config");
+        Assert.Equal(config.GetProperty("volatile.eth0.hwaddr").GetString(), eth0.GetProperty("hwaddr").GetString());
+        Assert.Equal(config.GetProperty("volatile.eth0.host_name").GetString(), eth0.GetProperty("host_name").GetString());
+        Assert.True(eth0.GetProperty("counters").GetProperty("packets_received").GetInt64() > 0);
+
+        var ours = (await Command.RunAsync(Stage.Cli, ["list", "--format", "csv"], fixture.CliEnvironment)).EnsureSuccess("incus list");
+        Assert.Contains($"{c1v4} (eth0)", ours.Output);
+        string configDirectory = Directory.CreateTempSubdirectory("incus-it-lxc-").FullName;
+        try
+        {
+            var lxc = await Command.RunAsync("/usr/bin/lxc", ["list", "--format", "csv", "-c", "n4"],
+                new Dictionary<string, string> { ["LXD_SOCKET"] = Daemon.SocketPath, ["LXD_CONF"] = configDirectory }, timeout: TimeSpan.FromSeconds(60));
+            Assert.Contains($"c1,{c1v4} (eth0)", lxc.EnsureSuccess("lxc list").Output);
+        }
+        finally
+        {
+            Directory.Delete(configDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task LeasesAreListedByTheApiAndTheCli()
     {
         string c1v4 = await fixture.AddressAsync("c1", "inet");

@@ -60,6 +60,14 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void MultiLineCellsMakeTallRows()
+    {
+        string table = TableOutput.Render(["NAME", "IPV4"], [["c1", "192.0.2.5 (eth0)\n198.51.100.5 (eth1)"]], "table");
+        Assert.Contains("| c1   | 192.0.2.5 (eth0)    |", table);
+        Assert.Contains("|      | 198.51.100.5 (eth1) |", table);
+    }
+
+    [Fact]
     public void TablesAreBoxedAndCsvIsQuoted()
     {
         string table = TableOutput.Render(["NAME", "DRIVER"], [["default", "dir"]], "table");

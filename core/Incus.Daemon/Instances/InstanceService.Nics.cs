@@ -33,6 +33,31 @@ public sealed partial class InstanceService
         return entries;
     }
 
+    /// <summary><c>state.network</c>: the container's interfaces, with each NIC's MAC and host-side name from its volatile keys.</summary>
+    private Dictionary<string, InstanceNetworkState> NetworkState(InstanceRecord instance, IReadOnlyList<ContainerInterface> interfaces)
+    {
+        var nicByName = InstanceNetworking.Nics(Expand(instance).Devices)
+            .ToDictionary(n => n.Config.GetValueOrDefault("name") is { Length: > 0 } inside ? inside : n.Device, n => n.Device, StringComparer.Ordinal);
+        return interfaces.ToDictionary(i => i.Name, i =>
+        {
+            string? device = nicByName.GetValueOrDefault(i.Name);
+            return new InstanceNetworkState
+            {
+                Addresses = i.Addresses.Select(a => new InstanceNetworkAddress
+                {
+                    Family = a.Family, Address = a.Address, Netmask = a.Prefix.ToString(System.Globalization.CultureInfo.InvariantCulture), Scope = a.Scope,
+                }).ToList(),
+                Counters = new InstanceNetworkCounters
+                {
+                    BytesReceived = i.BytesReceived, BytesSent = i.BytesSent, PacketsReceived = i.PacketsReceived, PacketsSent = i.PacketsSent,
+                },
+                HwAddr = device is null ? "" : instance.Config.GetValueOrDefault($"volatile.{device}.hwaddr") ?? "",
+                HostName = device is null ? "" : instance.Config.GetValueOrDefault($"volatile.{device}.host_name") ?? "",
+                Type = i.Name == "lo" ? "loopback" : "broadcast",
+            };
+        }, StringComparer.Ordinal);
+    }
+
     /// <summary>Host-side NIC links that instances still hold (recorded in their volatile keys).</summary>
     public IReadOnlySet<string> NicLinksInUse() =>
         store.All().SelectMany(i => i.Config.Where(kv => kv.Key.StartsWith("volatile.", StringComparison.Ordinal) && kv.Key.EndsWith(".host_name", StringComparison.Ordinal))

@@ -252,11 +252,18 @@ public sealed partial class InstanceService(
 
     public async Task<InstanceState> StateAsync(string name, CancellationToken cancellationToken)
     {
-        _ = Find(name);
+        var instance = Find(name);
         var state = await runtime.CallAsync("GetContainerState", (lxc, token) => lxc.GetContainerStateAsync(new ContainerName { Instance = name }, token), cancellationToken)
             .ConfigureAwait(false);
         var status = state.Running ? OperationStatus.Running : OperationStatus.Stopped;
-        return new InstanceState { Status = status.Name, StatusCode = status.Code, Pid = state.Pid, Processes = state.Running ? 1 : 0 };
+        return new InstanceState
+        {
+            Status = status.Name,
+            StatusCode = status.Code,
+            Pid = state.Pid,
+            Processes = state.Running ? 1 : 0,
+            Network = state.Running ? NetworkState(instance, state.Interfaces) : null,
+        };
     }
 
     public async Task<Instance> GetAsync(string name, bool withState, CancellationToken cancellationToken)

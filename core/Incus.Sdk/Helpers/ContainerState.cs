@@ -8,4 +8,7 @@ public sealed record ContainerState
 
     /// <summary>Host pid of the container's init, or 0 when stopped.</summary>
     public required int Pid { get; init; }
+
+    /// <summary>The container's interfaces and addresses while it runs (empty when stopped).</summary>
+    public IReadOnlyList<ContainerInterface> Interfaces { get; init; } = [];
 }

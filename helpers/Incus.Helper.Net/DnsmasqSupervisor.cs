@@ -12,7 +12,7 @@ namespace Incus.Helpers.Net;
 public sealed class DnsmasqSupervisor
 {
     public const string Program = "/usr/sbin/dnsmasq";
-    private static readonly TimeSpan PrematureExit = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RestartDelay = TimeSpan.FromMilliseconds(200);
     private readonly Dictionary<string, Supervised> _running = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -33,12 +33,11 @@ public sealed class DnsmasqSupervisor
         await StopAsync(bridge, pidFile).ConfigureAwait(false);
         var supervised = new Supervised(bridge, arguments.ToArray(), pidFile);
         Launch(supervised);
-        // dnsmasq checks its options and binds its sockets before it settles; an early exit is a failure.
-        try
-        {
-            await supervised.Process.WaitForExitAsync(cancellationToken).WaitAsync(PrematureExit, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
+        // dnsmasq checks its options, binds its sockets and drops to its user before it logs "started";
+        // an exit before that line is a failure, the line itself means it serves.
+        var exited = supervised.Process.WaitForExitAsync(cancellationToken);
+        var first = await Task.WhenAny(supervised.Started, exited).WaitAsync(StartPatience, cancellationToken).ConfigureAwait(false);
+        if (first == supervised.Started && !supervised.Process.HasExited)
         {
             lock (_gate)
             {
@@ -47,9 +46,10 @@ public sealed class DnsmasqSupervisor
             _ = WatchAsync(supervised);
             return;
         }
+        await exited.ConfigureAwait(false);
         string errors = supervised.RecentErrors();
         File.Delete(pidFile);
-        throw new InvalidOperationException($"dnsmasq for {bridge} exited prematurely (exit {supervised.Process.ExitCode}): {errors}");
+        throw new InvalidOperationException($"dnsmasq for {bridge} exited before it started serving (exit {supervised.Process.ExitCode}): {errors}");
     }
 
     /// <summary>Asks the bridge's dnsmasq to re-read its host entries.</summary>
@@ -193,6 +193,10 @@ public sealed class DnsmasqSupervisor
     private sealed class Supervised(string bridge, string[] arguments, string pidFile)
     {
         private readonly Queue<string> _errors = new();
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes when dnsmasq has logged that it started (sockets bound, privileges dropped).</summary>
+        public Task Started => _started.Task;
 
         public string Bridge { get; } = bridge;
         public string[] Arguments { get; } = arguments;
@@ -212,6 +216,10 @@ public sealed class DnsmasqSupervisor
         {
             while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
+                if (line.Contains("started, version", StringComparison.Ordinal))
+                {
+                    _started.TrySetResult();
+                }
                 lock (_errors)
                 {
                     _errors.Enqueue(line);

@@ -1,0 +1,73 @@
+using Incus.Platform;
+
+namespace Incus.Helpers.Lxc;
+
+/// <summary>
+/// lxc-attach on a host pseudo-terminal. lxc-attach allocates a terminal inside the container (from
+/// the container's own devpts, so the command's tty is a /dev/pts device there) when its stdin is a
+/// terminal, then copies bytes between the two and passes window-size changes on when it gets
+/// SIGWINCH. So lxc-attach runs as the leader of a new session with the slave as its controlling
+/// terminal, where TIOCSWINSZ on the master signals it; that is more direct than wrapping it in
+/// setsid(1) or script(1), which would add a process between the helper and lxc-attach and so between
+/// the helper and the exit status. The host side is raw: the container's terminal alone does echo,
+/// line editing and signal characters.
+/// </summary>
+internal sealed class TerminalRun : IAttachedRun
+{
+    private readonly Pseudoterminal _terminal;
+    private readonly TerminalProcess _child;
+
+    private TerminalRun(Pseudoterminal terminal, TerminalProcess child, FrameWriter frames)
+    {
+        _terminal = terminal;
+        _child = child;
+        // Reads from the master block, so the pump has a thread of its own. It ends once lxc-attach,
+        // the only holder of the slave, has exited and the output is drained.
+        OutputDone = Task.Factory.StartNew(() => ExecPumps.PumpTerminal(terminal, frames), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    public int LxcAttachPid => _child.Pid;
+    public Task<int> Exited => _child.Exited;
+    public Task OutputDone { get; }
+
+    public static TerminalRun Start(string program, AttachLaunch launch, string workingDirectory, FrameWriter frames)
+    {
+        var terminal = Pseudoterminal.Open();
+        try
+        {
+            terminal.MakeRaw();
+            if (launch.Columns > 0 && launch.Rows > 0)
+            {
+                terminal.SetWindowSize(launch.Columns, launch.Rows);
+            }
+            var child = TerminalProcess.Start(program, launch.Arguments, FixedCommand.Environment, terminal.SlavePath, workingDirectory);
+            return new TerminalRun(terminal, child, frames);
+        }
+        catch
+        {
+            terminal.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Blocks while the terminal's input queue is full, which only holds up further input.</summary>
+    public Task WriteInputAsync(byte[] data)
+    {
+        _terminal.Write(data);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A terminal has no end of input of its own; the command goes on until it exits or is signalled.</summary>
+    public void EndInput()
+    {
+    }
+
+    public void Resize(ushort columns, ushort rows) => _terminal.SetWindowSize(columns, rows);
+
+    public void Dispose()
+    {
+        _child.Dispose();
+        _terminal.Dispose();
+    }
+}

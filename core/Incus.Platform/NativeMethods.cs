@@ -47,6 +47,9 @@ internal static partial class NativeMethods
     internal static unsafe partial int ioctl(int fd, nuint request, void* argument);
 
     [LibraryImport("libc", SetLastError = true)]
+    internal static unsafe partial int poll(void* fds, nuint count, int timeoutMilliseconds);
+
+    [LibraryImport("libc", SetLastError = true)]
     internal static unsafe partial int tcgetattr(int fd, byte* termios);
 
     [LibraryImport("libc", SetLastError = true)]

@@ -21,6 +21,7 @@ public sealed class Pseudoterminal : IDisposable
     private const uint OPost = 0x1;
     private const uint OnlCr = 0x4;
     private const int Eintr = 4;
+    private const int PollIn = 1;
     private const int Eio = 5;
     // glibc's struct termios is 60 bytes on the architectures .NET runs on; the buffer leaves room to spare.
     private const int TermiosBufferSize = 256;
@@ -70,10 +71,12 @@ public sealed class Pseudoterminal : IDisposable
     }
 
     /// <summary>
-    /// Puts the terminal in raw mode (no echo, no line editing, no signal characters). Terminal
-    /// attributes set through the master apply to the slave, which is what the child reads through.
+    /// Puts the terminal in raw mode (no echo, no line editing, no signal characters). With
+    /// <paramref name="translateNewlines"/> output processing stays on with only ONLCR, so every "\n"
+    /// written to the slave reaches the master as "\r\n". Terminal attributes set through the master
+    /// apply to the slave, which is what the child reads through.
     /// </summary>
-    public unsafe void MakeRaw()
+    public unsafe void MakeRaw(bool translateNewlines)
     {
         using var master = Lease();
         byte* termios = stackalloc byte[TermiosBufferSize];
@@ -82,23 +85,14 @@ public sealed class Pseudoterminal : IDisposable
             throw Failure("tcgetattr");
         }
         NativeMethods.cfmakeraw(termios);
+        if (translateNewlines)
+        {
+            ((uint*)termios)[OutputFlagsIndex] |= OPost | OnlCr;
+        }
         if (NativeMethods.tcsetattr(master.Fd, TcsaNow, termios) != 0)
         {
             throw Failure("tcsetattr");
         }
-    }
-
-    /// <summary>Whether output written to the slave now has each "\n" turned into "\r\n" (OPOST and ONLCR).</summary>
-    public unsafe bool TranslatesNewlines()
-    {
-        using var master = Lease();
-        byte* termios = stackalloc byte[TermiosBufferSize];
-        if (NativeMethods.tcgetattr(master.Fd, termios) != 0)
-        {
-            throw Failure("tcgetattr");
-        }
-        uint outputFlags = ((uint*)termios)[OutputFlagsIndex];
-        return (outputFlags & (OPost | OnlCr)) == (OPost | OnlCr);
     }
 
     /// <summary>TIOCSWINSZ on the master: the kernel sends SIGWINCH to the terminal's foreground process group.</summary>
@@ -121,6 +115,29 @@ public sealed class Pseudoterminal : IDisposable
             throw Failure("ioctl(TIOCGWINSZ)");
         }
         return (size[1], size[0]);
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for output (or the end of it); false when none came.</summary>
+    public unsafe bool WaitForOutput(TimeSpan timeout)
+    {
+        using var master = Lease();
+        // struct pollfd { int fd; short events; short revents; }, asking for POLLIN.
+        int* entry = stackalloc int[2];
+        entry[0] = master.Fd;
+        entry[1] = PollIn;
+        while (true)
+        {
+            int ready = NativeMethods.poll(entry, 1, (int)timeout.TotalMilliseconds);
+            if (ready >= 0)
+            {
+                return ready > 0;
+            }
+            int error = Marshal.GetLastPInvokeError();
+            if (error != Eintr)
+            {
+                throw new IOException($"poll on terminal master failed: {Marshal.GetPInvokeErrorMessage(error)}");
+            }
+        }
     }
 
     /// <summary>Blocks until output is available; 0 means every slave descriptor is closed and the output is drained.</summary>

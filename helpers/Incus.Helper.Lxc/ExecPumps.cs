@@ -9,6 +9,7 @@ namespace Incus.Helpers.Lxc;
 internal static class ExecPumps
 {
     private const int BufferSize = 32 * 1024;
+    private static readonly TimeSpan HeldCarriageReturnWait = TimeSpan.FromMilliseconds(50);
 
     public static async Task PumpAsync(Stream from, byte type, FrameWriter frames)
     {
@@ -25,33 +26,34 @@ internal static class ExecPumps
     }
 
     /// <summary>
-    /// Copies the terminal's output. Once lxc-attach has put the terminal into newline translation
-    /// (it does so before it copies anything), the translation is undone; see <see cref="NewlineTranslationReversal"/>.
+    /// Copies the terminal's output with its newline translation undone (see <see cref="TerminalRun"/>).
+    /// The kernel writes an ONLCR "\r\n" in one go, so a "\r" that ended a read and is not followed
+    /// by more output within a moment was the command's own and is passed on.
     /// </summary>
     public static void PumpTerminal(Pseudoterminal terminal, FrameWriter frames)
     {
         byte[] buffer = new byte[BufferSize];
         byte[] restored = new byte[BufferSize + 1];
-        NewlineTranslationReversal? reversal = null;
+        var reversal = new NewlineTranslationReversal();
         bool deliver = true;
-        int read;
-        while ((read = terminal.Read(buffer)) > 0)
+        while (true)
         {
-            if (reversal is null && terminal.TranslatesNewlines())
+            if (reversal.Holding && !terminal.WaitForOutput(HeldCarriageReturnWait))
             {
-                reversal = new NewlineTranslationReversal();
+                deliver = Deliver(frames, restored, reversal.Flush(restored), deliver);
             }
-            int length = reversal?.Reverse(buffer.AsSpan(0, read), restored) ?? 0;
-            if (deliver)
+            int read = terminal.Read(buffer);
+            if (read == 0)
             {
-                deliver = TrySend(frames, reversal is null ? buffer.AsSpan(0, read) : restored.AsSpan(0, length));
+                break;
             }
+            deliver = Deliver(frames, restored, reversal.Reverse(buffer.AsSpan(0, read), restored), deliver);
         }
-        if (deliver && reversal?.Flush(restored) is > 0)
-        {
-            TrySend(frames, restored.AsSpan(0, 1));
-        }
+        Deliver(frames, restored, reversal.Flush(restored), deliver);
     }
+
+    private static bool Deliver(FrameWriter frames, byte[] data, int length, bool deliver) =>
+        !deliver || length == 0 ? deliver : TrySend(frames, data.AsSpan(0, length));
 
     private static async Task<bool> TrySendAsync(FrameWriter frames, byte type, ReadOnlyMemory<byte> data)
     {

@@ -10,7 +10,10 @@ namespace Incus.Helpers.Lxc;
 /// terminal, where TIOCSWINSZ on the master signals it; that is more direct than wrapping it in
 /// setsid(1) or script(1), which would add a process between the helper and lxc-attach and so between
 /// the helper and the exit status. The host side is raw: the container's terminal alone does echo,
-/// line editing and signal characters.
+/// line editing and signal characters. lxc-attach turns on OPOST and ONLCR for its terminal and puts
+/// back what it found when it exits; the host terminal starts with exactly those flags, so all bytes
+/// through it, whenever written, are translated alike and <see cref="NewlineTranslationReversal"/>
+/// undoes it exactly.
 /// </summary>
 internal sealed class TerminalRun : IAttachedRun
 {
@@ -36,7 +39,7 @@ internal sealed class TerminalRun : IAttachedRun
         var terminal = Pseudoterminal.Open();
         try
         {
-            terminal.MakeRaw();
+            terminal.MakeRaw(translateNewlines: true);
             if (launch.Columns > 0 && launch.Rows > 0)
             {
                 terminal.SetWindowSize(launch.Columns, launch.Rows);

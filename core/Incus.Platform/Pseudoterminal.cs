@@ -10,11 +10,15 @@ namespace Incus.Platform;
 /// </summary>
 public sealed class Pseudoterminal : IDisposable
 {
+    /// <summary>TIOCPKT_FLUSHREAD: the slave's input queue was flushed (tcflush or tcsetattr with TCSAFLUSH).</summary>
+    public const byte PacketFlushRead = 0x01;
+
     private const int ORdWr = 2;
     private const int ONoCtty = 0x100;
     private const int OCloExec = 0x80000;
     private const nuint TiocGWinSz = 0x5413;
     private const nuint TiocSWinSz = 0x5414;
+    private const nuint TiocPkt = 0x5420;
     private const int TcsaNow = 0;
     // struct termios starts with c_iflag, c_oflag, c_cflag, c_lflag (unsigned int each) on Linux.
     private const int OutputFlagsIndex = 1;
@@ -92,6 +96,21 @@ public sealed class Pseudoterminal : IDisposable
         if (NativeMethods.tcsetattr(master.Fd, TcsaNow, termios) != 0)
         {
             throw Failure("tcsetattr");
+        }
+    }
+
+    /// <summary>
+    /// Packet mode (TIOCPKT): every read then starts with a status byte, 0 before data written by the
+    /// slave side or else a set of TIOCPKT_* events, such as <see cref="PacketFlushRead"/> when the
+    /// slave discarded its pending input.
+    /// </summary>
+    public unsafe void EnablePacketMode()
+    {
+        using var master = Lease();
+        int on = 1;
+        if (NativeMethods.ioctl(master.Fd, TiocPkt, &on) != 0)
+        {
+            throw Failure("ioctl(TIOCPKT)");
         }
     }
 

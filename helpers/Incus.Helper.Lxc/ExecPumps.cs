@@ -26,13 +26,14 @@ internal static class ExecPumps
     }
 
     /// <summary>
-    /// Copies the terminal's output with its newline translation undone (see <see cref="TerminalRun"/>).
-    /// The kernel writes an ONLCR "\r\n" in one go, so a "\r" that ended a read and is not followed
-    /// by more output within a moment was the command's own and is passed on.
+    /// Copies the terminal's output, read in packet mode, with its newline translation undone (see
+    /// <see cref="TerminalRun"/>), and reports when the slave side flushed its pending input. The
+    /// kernel writes an ONLCR "\r\n" in one go, so a "\r" that ended a read and is not followed by
+    /// more output within a moment was the command's own and is passed on.
     /// </summary>
-    public static void PumpTerminal(Pseudoterminal terminal, FrameWriter frames)
+    public static void PumpTerminal(Pseudoterminal terminal, FrameWriter frames, Action inputFlushed)
     {
-        byte[] buffer = new byte[BufferSize];
+        byte[] buffer = new byte[BufferSize + 1];
         byte[] restored = new byte[BufferSize + 1];
         var reversal = new NewlineTranslationReversal();
         bool deliver = true;
@@ -47,7 +48,15 @@ internal static class ExecPumps
             {
                 break;
             }
-            deliver = Deliver(frames, restored, reversal.Reverse(buffer.AsSpan(0, read), restored), deliver);
+            if (buffer[0] != 0)
+            {
+                if ((buffer[0] & Pseudoterminal.PacketFlushRead) != 0)
+                {
+                    inputFlushed();
+                }
+                continue;
+            }
+            deliver = Deliver(frames, restored, reversal.Reverse(buffer.AsSpan(1, read - 1), restored), deliver);
         }
         Deliver(frames, restored, reversal.Flush(restored), deliver);
     }

@@ -13,12 +13,17 @@ namespace Incus.Helpers.Lxc;
 /// line editing and signal characters. lxc-attach turns on OPOST and ONLCR for its terminal and puts
 /// back what it found when it exits; the host terminal starts with exactly those flags, so all bytes
 /// through it, whenever written, are translated alike and <see cref="NewlineTranslationReversal"/>
-/// undoes it exactly.
+/// undoes it exactly. lxc-attach also sets up its terminal with TCSAFLUSH, which discards input that
+/// arrived before; input is therefore held until the master, in packet mode, reports that flush.
 /// </summary>
 internal sealed class TerminalRun : IAttachedRun
 {
+    // An lxc-attach that never flushes its terminal's input does not hold input back for longer.
+    private static readonly TimeSpan SetupWait = TimeSpan.FromSeconds(5);
+
     private readonly Pseudoterminal _terminal;
     private readonly TerminalProcess _child;
+    private readonly TaskCompletionSource _setUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private TerminalRun(Pseudoterminal terminal, TerminalProcess child, FrameWriter frames)
     {
@@ -26,8 +31,9 @@ internal sealed class TerminalRun : IAttachedRun
         _child = child;
         // Reads from the master block, so the pump has a thread of its own. It ends once lxc-attach,
         // the only holder of the slave, has exited and the output is drained.
-        OutputDone = Task.Factory.StartNew(() => ExecPumps.PumpTerminal(terminal, frames), CancellationToken.None,
+        OutputDone = Task.Factory.StartNew(() => ExecPumps.PumpTerminal(terminal, frames, () => _setUp.TrySetResult()), CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _ = Task.WhenAny(child.Exited, Task.Delay(SetupWait)).ContinueWith(_ => _setUp.TrySetResult(), TaskScheduler.Default);
     }
 
     public int LxcAttachPid => _child.Pid;
@@ -40,6 +46,7 @@ internal sealed class TerminalRun : IAttachedRun
         try
         {
             terminal.MakeRaw(translateNewlines: true);
+            terminal.EnablePacketMode();
             if (launch.Columns > 0 && launch.Rows > 0)
             {
                 terminal.SetWindowSize(launch.Columns, launch.Rows);
@@ -54,11 +61,11 @@ internal sealed class TerminalRun : IAttachedRun
         }
     }
 
-    /// <summary>Blocks while the terminal's input queue is full, which only holds up further input.</summary>
-    public Task WriteInputAsync(byte[] data)
+    /// <summary>Waits for lxc-attach's terminal set-up, then blocks while the terminal's input queue is full, which only holds up further input.</summary>
+    public async Task WriteInputAsync(byte[] data)
     {
+        await _setUp.Task.ConfigureAwait(false);
         _terminal.Write(data);
-        return Task.CompletedTask;
     }
 
     /// <summary>A terminal has no end of input of its own; the command goes on until it exits or is signalled.</summary>

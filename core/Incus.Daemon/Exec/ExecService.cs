@@ -235,6 +235,7 @@ public sealed class ExecService(HelperConnection<IContainerHelper> runtime, Oper
     private async Task ForwardControlAsync(WebSocket socket, Stream relay, SemaphoreSlim gate, string instance, CancellationToken commandEnded)
     {
         byte[] buffer = new byte[ExecControlMessage.MaxLength + 1];
+        byte[] overflow = new byte[16 * 1024];
         try
         {
             while (socket.State == WebSocketState.Open)
@@ -243,8 +244,10 @@ public sealed class ExecService(HelperConnection<IContainerHelper> runtime, Oper
                 ValueWebSocketReceiveResult result;
                 do
                 {
-                    // Past the limit the rest of the message is read into the last byte and dropped.
-                    result = await socket.ReceiveAsync(buffer.AsMemory(Math.Min(length, ExecControlMessage.MaxLength)), CancellationToken.None).ConfigureAwait(false);
+                    // Once the buffer is full the rest of the message is read into scratch space and
+                    // dropped; the parser then sees a message over the limit.
+                    var into = length < buffer.Length ? buffer.AsMemory(length) : overflow;
+                    result = await socket.ReceiveAsync(into, CancellationToken.None).ConfigureAwait(false);
                     length = Math.Min(length + result.Count, buffer.Length);
                 }
                 while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);

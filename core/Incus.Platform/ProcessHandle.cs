@@ -32,7 +32,10 @@ public sealed class ProcessHandle : IDisposable
         return error == Esrch ? null : throw new IOException($"pidfd_open({pid}) failed: {Marshal.GetPInvokeErrorMessage(error)}");
     }
 
-    /// <summary>Sends a signal; false when the process has already exited.</summary>
+    /// <summary>
+    /// Sends a signal; false when the process is gone. A process that has exited but is not yet
+    /// reaped still counts (signal 0 then tells that its pid cannot have been reused).
+    /// </summary>
     public bool TrySignal(int signal)
     {
         using var lease = new HandleLease(_pidfd);

@@ -16,7 +16,6 @@ public sealed class Pseudoterminal : IDisposable
     private const int ORdWr = 2;
     private const int ONoCtty = 0x100;
     private const int OCloExec = 0x80000;
-    private const nuint TiocGWinSz = 0x5413;
     private const nuint TiocSWinSz = 0x5414;
     private const nuint TiocPkt = 0x5420;
     private const int TcsaNow = 0;
@@ -123,17 +122,6 @@ public sealed class Pseudoterminal : IDisposable
         {
             throw Failure("ioctl(TIOCSWINSZ)");
         }
-    }
-
-    public unsafe (ushort Columns, ushort Rows) GetWindowSize()
-    {
-        using var master = Lease();
-        ushort* size = stackalloc ushort[4];
-        if (NativeMethods.ioctl(master.Fd, TiocGWinSz, size) != 0)
-        {
-            throw Failure("ioctl(TIOCGWINSZ)");
-        }
-        return (size[1], size[0]);
     }
 
     /// <summary>Waits up to <paramref name="timeout"/> for output (or the end of it); false when none came.</summary>

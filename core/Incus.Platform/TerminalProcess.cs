@@ -93,8 +93,8 @@ public sealed class TerminalProcess : IDisposable
         }
     }
 
-    /// <summary>Sends a signal to the child itself; false once it has exited.</summary>
-    public bool TrySignal(int signal) => _handle.TrySignal(signal);
+    /// <summary>The child's pidfd, opened before anything could reap it.</summary>
+    public ProcessHandle Handle => _handle;
 
     /// <summary>Closes the pidfd. The child is not waited for here; await <see cref="Exited"/> first.</summary>
     public void Dispose() => _handle.Dispose();

@@ -10,10 +10,16 @@ namespace Incus.Helpers.Lxc;
 public static class AttachedCommand
 {
     /// <summary>Signals the command; false when it has not started yet or has already exited.</summary>
-    public static bool TrySignal(int lxcAttachPid, int signal)
+    public static bool TrySignal(ProcessHandle? lxcAttach, int signal)
     {
+        // Until lxc-attach is reaped its pid cannot be reused, so its children are its own; it is
+        // checked before and after, so the list read in between cannot be a stranger's.
+        if (lxcAttach is null || !lxcAttach.TrySignal(0))
+        {
+            return false;
+        }
         string? host = ProcessTree.PidNamespace(Environment.ProcessId);
-        foreach (int child in ProcessTree.Children(lxcAttachPid))
+        foreach (int child in ProcessTree.Children(lxcAttach.Pid))
         {
             if (!InContainer(child, host))
             {
@@ -21,7 +27,7 @@ public static class AttachedCommand
             }
             using var handle = ProcessHandle.TryOpen(child);
             // The pidfd pins the process; checking again after opening it proves the pid was not reused in between.
-            if (handle is null || !ProcessTree.Children(lxcAttachPid).Contains(child) || !InContainer(child, host))
+            if (handle is null || !ProcessTree.Children(lxcAttach.Pid).Contains(child) || !InContainer(child, host) || !lxcAttach.TrySignal(0))
             {
                 continue;
             }

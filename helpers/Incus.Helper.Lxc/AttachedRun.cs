@@ -1,9 +1,12 @@
+using Incus.Platform;
+
 namespace Incus.Helpers.Lxc;
 
 /// <summary>One running lxc-attach, on pipes or on a terminal, as the exec relay drives it.</summary>
 internal interface IAttachedRun : IDisposable
 {
-    int LxcAttachPid { get; }
+    /// <summary>lxc-attach's pidfd; null only if it exited before the handle could be opened.</summary>
+    ProcessHandle? LxcAttach { get; }
 
     /// <summary>lxc-attach's exit status, which is the command's (128 + signal when a signal ended it).</summary>
     Task<int> Exited { get; }
@@ -16,4 +19,5 @@ internal interface IAttachedRun : IDisposable
     void EndInput();
 
     void Resize(ushort columns, ushort rows);
+
 }

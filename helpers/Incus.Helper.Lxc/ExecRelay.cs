@@ -75,11 +75,10 @@ public static class ExecRelay
         if (await Task.WhenAny(reader, run.Exited).ConfigureAwait(false) == reader && !run.Exited.IsCompleted)
         {
             session.Log($"exec session {session.Name}: {reader.Exception?.InnerException?.Message ?? "the core closed the session"}; killing the command");
-            if (!AttachedCommand.TrySignal(run.LxcAttachPid, SigKill))
+            if (!AttachedCommand.TrySignal(run.LxcAttach, SigKill))
             {
                 // The command has not been started yet, or has just exited: lxc-attach itself goes.
-                using var handle = ProcessHandle.TryOpen(run.LxcAttachPid);
-                handle?.TrySignal(SigKill);
+                run.LxcAttach?.TrySignal(SigKill);
             }
         }
         int exitCode = await run.Exited.ConfigureAwait(false);
@@ -144,7 +143,7 @@ public static class ExecRelay
             return;
         }
         bool delivered = await session.Context.AuditedAsync(operation, new { session = session.Name, signal },
-            () => Task.FromResult(AttachedCommand.TrySignal(run.LxcAttachPid, signal))).ConfigureAwait(false);
+            () => Task.FromResult(AttachedCommand.TrySignal(run.LxcAttach, signal))).ConfigureAwait(false);
         if (!delivered)
         {
             session.Log($"exec session {session.Name}: no running command to send signal {signal} to");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Incus.Platform;
 
 namespace Incus.Helpers.Lxc;
 
@@ -11,6 +12,8 @@ internal sealed class PipeRun : IAttachedRun
     private PipeRun(Process process, FrameWriter frames)
     {
         _process = process;
+        // The runtime reaps its children itself, so the pidfd is opened at once, before it can have.
+        LxcAttach = ProcessHandle.TryOpen(process.Id);
         _stdin = process.StandardInput.BaseStream;
         Exited = WaitAsync(process);
         OutputDone = Task.WhenAll(
@@ -18,7 +21,7 @@ internal sealed class PipeRun : IAttachedRun
             ExecPumps.PumpAsync(process.StandardError.BaseStream, ExecFrames.Error, frames));
     }
 
-    public int LxcAttachPid => _process.Id;
+    public ProcessHandle? LxcAttach { get; }
     public Task<int> Exited { get; }
     public Task OutputDone { get; }
 
@@ -54,6 +57,7 @@ internal sealed class PipeRun : IAttachedRun
         _process.StandardOutput.Dispose();
         _process.StandardError.Dispose();
         _process.Dispose();
+        LxcAttach?.Dispose();
     }
 
     private static async Task<int> WaitAsync(Process process)

@@ -36,7 +36,7 @@ internal sealed class TerminalRun : IAttachedRun
         _ = Task.WhenAny(child.Exited, Task.Delay(SetupWait)).ContinueWith(_ => _setUp.TrySetResult(), TaskScheduler.Default);
     }
 
-    public int LxcAttachPid => _child.Pid;
+    public ProcessHandle? LxcAttach => _child.Handle;
     public Task<int> Exited => _child.Exited;
     public Task OutputDone { get; }
 
@@ -74,6 +74,7 @@ internal sealed class TerminalRun : IAttachedRun
     }
 
     public void Resize(ushort columns, ushort rows) => _terminal.SetWindowSize(columns, rows);
+
 
     public void Dispose()
     {

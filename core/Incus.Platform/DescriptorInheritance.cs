@@ -11,6 +11,7 @@ public static class DescriptorInheritance
     private const int FGetFd = 1;
     private const int FSetFd = 2;
     private const int FdCloexec = 1;
+    private const int CloseRangeCloexec = 4;
 
     private static readonly Lock SpawnGate = new();
 
@@ -31,6 +32,19 @@ public static class DescriptorInheritance
             {
                 SetInheritable(fd, false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Marks every descriptor from <paramref name="first"/> up close-on-exec. Descriptors a process
+    /// inherited (a listening socket, or whatever its own parent leaked) are not close-on-exec, and
+    /// would otherwise reach every program it runs.
+    /// </summary>
+    public static void CloseOnExecFrom(int first)
+    {
+        if (NativeMethods.close_range((uint)first, uint.MaxValue, CloseRangeCloexec) != 0)
+        {
+            throw new IOException($"close_range({first}, CLOSE_RANGE_CLOEXEC) failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         }
     }
 

@@ -117,11 +117,20 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
             }
             arguments.Add("--");
             arguments.AddRange(command);
+            var launch = new AttachLaunch(arguments, spec.Interactive, 0, 0);
+            if (spec.Interactive && (spec.Width != 0 || spec.Height != 0))
+            {
+                if (!ExecLimits.IsValidWindowSize(spec.Width, spec.Height))
+                {
+                    throw new HelperRequestException($"width and height: {spec.Width}x{spec.Height} is outside 1-{ExecLimits.MaxWindowDimension}");
+                }
+                launch = launch with { Columns = (ushort)spec.Width, Rows = (ushort)spec.Height };
+            }
             if (!(await StateAsync(name).ConfigureAwait(false)).Running)
             {
                 throw new HelperRequestException($"container {name} is not running");
             }
-            string socket = ExecRelay.Start(paths.RunDirectory, context.Caller, arguments, message => Console.Error.WriteLine($"helper-lxc: {message}"));
+            string socket = ExecRelay.Start(paths.RunDirectory, context, launch, message => Console.Error.WriteLine($"helper-lxc: {message}"));
             return new ExecSession { SocketName = socket };
         });
 

@@ -1,33 +1,42 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading.Channels;
 using Incus.Platform;
 
 namespace Incus.Helpers.Lxc;
 
 /// <summary>
-/// Runs one command in a container through lxc-attach and carries its stdio over a one-use Unix
-/// socket that only the requesting process (same uid and pid) may connect to within 30 seconds.
+/// Runs one command in a container through lxc-attach and carries its stdio and control requests
+/// over a one-use Unix socket that only the requesting process (same uid and pid) may connect to
+/// within 30 seconds. The session ends only after lxc-attach has been reaped and its output drained;
+/// when the core goes away or breaks the frame format first, the command is killed rather than left
+/// running with nobody to read its output.
 /// </summary>
 public static class ExecRelay
 {
-    public const byte Stdin = 0, Stdout = 1, Stderr = 2, Exit = 3, StdinClosed = 4;
-    private const int MaxFrame = 1024 * 1024;
+    private const string LxcAttach = "/usr/bin/lxc-attach";
+    // lxc-attach gives the command its own working directory's path inside the container, so it
+    // starts from "/" rather than from wherever the helper happens to run.
+    private const string WorkingDirectory = "/";
+    private const int SigKill = 9;
+    // Input waits here while the command does not read it, so control frames keep flowing meanwhile.
+    private const int QueuedInputFrames = 16;
 
-    public static string Start(string runDirectory, PeerCredentials caller, IReadOnlyList<string> lxcAttachArguments, Action<string> log)
+    public static string Start(string runDirectory, CallContext context, AttachLaunch launch, Action<string> log)
     {
         string name = $"exec-{Guid.NewGuid():N}.socket";
         string path = Path.Combine(runDirectory, name);
-        var listener = UnixListener.Create(path, UnixFileMode.UserRead | UnixFileMode.UserWrite, caller.Uid, caller.Gid, backlog: 1);
+        var listener = UnixListener.Create(path, UnixFileMode.UserRead | UnixFileMode.UserWrite, context.Caller.Uid, context.Caller.Gid, backlog: 1);
+        var session = new Session(name, context, log);
         _ = Task.Run(async () =>
         {
             try
             {
-                await RunAsync(listener, path, caller, lxcAttachArguments).ConfigureAwait(false);
+                await RunAsync(listener, path, session, launch).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or InvalidOperationException)
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or InvalidOperationException or InvalidDataException)
             {
                 log($"exec session {name} ended early: {ex.Message}");
             }
@@ -40,78 +49,138 @@ public static class ExecRelay
         return name;
     }
 
-    private static async Task RunAsync(Socket listener, string path, PeerCredentials caller, IReadOnlyList<string> arguments)
+    private sealed record Session(string Name, CallContext Context, Action<string> Log);
+
+    private static async Task RunAsync(Socket listener, string path, Session session, AttachLaunch launch)
     {
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var connection = await listener.AcceptAsync(wait.Token).ConfigureAwait(false);
         listener.Dispose();
         File.Delete(path);
         var peer = SocketPeer.Read(connection);
-        if (peer.Pid != caller.Pid || peer.Uid != caller.Uid)
+        if (peer.Pid != session.Context.Caller.Pid || peer.Uid != session.Context.Caller.Uid)
         {
-            throw new InvalidOperationException($"exec socket picked up by {peer}, not by the requester {caller}");
+            throw new InvalidOperationException($"exec socket picked up by {peer}, not by the requester {session.Context.Caller}");
         }
 
-        var start = FixedCommand.StartInfo("/usr/bin/lxc-attach", arguments);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start lxc-attach");
+        await using var core = new NetworkStream(connection, ownsSocket: false);
+        using var frames = new FrameWriter(core);
+        using IAttachedRun run = launch.Terminal
+            ? TerminalRun.Start(LxcAttach, launch, WorkingDirectory, frames)
+            : PipeRun.Start(LxcAttach, launch, WorkingDirectory, frames);
 
-        await using var stream = new NetworkStream(connection, ownsSocket: false);
-        using var writeGate = new SemaphoreSlim(1, 1);
-        var stdout = PumpAsync(process.StandardOutput.BaseStream, Stdout, stream, writeGate);
-        var stderr = PumpAsync(process.StandardError.BaseStream, Stderr, stream, writeGate);
-        var input = ReadInputAsync(stream, process.StandardInput.BaseStream);
-
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
-        await SendAsync(stream, writeGate, Exit, Encoding.ASCII.GetBytes(process.ExitCode.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
+        var input = Channel.CreateBounded<byte[]?>(new BoundedChannelOptions(QueuedInputFrames) { SingleReader = true, SingleWriter = true });
+        var writer = WriteInputAsync(input.Reader, run);
+        var reader = ReadFromCoreAsync(core, session, run, input.Writer);
+        if (await Task.WhenAny(reader, run.Exited).ConfigureAwait(false) == reader && !run.Exited.IsCompleted)
+        {
+            session.Log($"exec session {session.Name}: {reader.Exception?.InnerException?.Message ?? "the core closed the session"}; killing the command");
+            if (!AttachedCommand.TrySignal(run.LxcAttach, SigKill))
+            {
+                // The command has not been started yet, or has just exited: lxc-attach itself goes.
+                run.LxcAttach?.TrySignal(SigKill);
+            }
+        }
+        int exitCode = await run.Exited.ConfigureAwait(false);
+        await run.OutputDone.ConfigureAwait(false);
+        input.Writer.TryComplete();
+        await writer.ConfigureAwait(false);
+        await frames.SendAsync(ExecFrames.Exit, Encoding.ASCII.GetBytes(exitCode.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
         connection.Shutdown(SocketShutdown.Both);
-        try
-        {
-            await input.ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-            // The caller stopped sending once the command had ended.
-        }
+        // After the shutdown the reader sees the end of the stream, unless it had already failed.
+        await reader.ConfigureAwait(false);
     }
 
-    private static async Task PumpAsync(Stream from, byte type, Stream to, SemaphoreSlim gate)
+    private static async Task ReadFromCoreAsync(Stream core, Session session, IAttachedRun run, ChannelWriter<byte[]?> input)
     {
-        byte[] buffer = new byte[32 * 1024];
-        int read;
-        while ((read = await from.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+        byte[] header = new byte[ExecFrames.HeaderLength];
+        while (await ReadExactlyOrEndAsync(core, header).ConfigureAwait(false))
         {
-            await SendAsync(to, gate, type, buffer.AsMemory(0, read)).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task ReadInputAsync(Stream from, Stream stdin)
-    {
-        byte[] header = new byte[5];
-        while (true)
-        {
-            if (!await ReadExactlyOrEndAsync(from, header).ConfigureAwait(false))
-            {
-                break;
-            }
-            int length = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1));
-            if (length is < 0 or > MaxFrame)
-            {
-                throw new IOException($"exec frame of {length} bytes");
-            }
+            int length = ExecFrames.CheckHeader(header);
             byte[] data = new byte[length];
-            await from.ReadExactlyAsync(data).ConfigureAwait(false);
-            if (header[0] == Stdin)
+            await core.ReadExactlyAsync(data).ConfigureAwait(false);
+            switch (header[0])
             {
-                await stdin.WriteAsync(data).ConfigureAwait(false);
-                await stdin.FlushAsync().ConfigureAwait(false);
-            }
-            else if (header[0] == StdinClosed)
-            {
-                break;
+                case ExecFrames.Input:
+                    await QueueAsync(input, data).ConfigureAwait(false);
+                    break;
+                case ExecFrames.EndOfInput:
+                    await QueueAsync(input, null).ConfigureAwait(false);
+                    break;
+                case ExecFrames.WindowSize:
+                    if (ExecFrames.WindowSizeOf(data) is var (columns, rows))
+                    {
+                        run.Resize(columns, rows);
+                    }
+                    else
+                    {
+                        session.Log($"exec session {session.Name}: window size out of range, ignored");
+                    }
+                    break;
+                case ExecFrames.Signal:
+                    await SignalAsync(session, run, data).ConfigureAwait(false);
+                    break;
             }
         }
-        stdin.Close();
+    }
+
+    /// <summary>Input that arrives after the command has ended is of no use to anyone and is dropped.</summary>
+    private static async Task QueueAsync(ChannelWriter<byte[]?> input, byte[]? data)
+    {
+        if (await input.WaitToWriteAsync().ConfigureAwait(false))
+        {
+            input.TryWrite(data);
+        }
+    }
+
+    private static async Task SignalAsync(Session session, IAttachedRun run, byte[] data)
+    {
+        const string operation = "ExecSignal";
+        if (ExecFrames.SignalOf(data) is not int signal)
+        {
+            int asked = BinaryPrimitives.ReadInt32BigEndian(data);
+            session.Context.Refuse(operation, new { session = session.Name, signal = asked }, new HelperRequestException($"signal {asked} is not allowed"));
+            return;
+        }
+        bool delivered = await session.Context.AuditedAsync(operation, new { session = session.Name, signal },
+            () => Task.FromResult(AttachedCommand.TrySignal(run.LxcAttach, signal))).ConfigureAwait(false);
+        if (!delivered)
+        {
+            session.Log($"exec session {session.Name}: no running command to send signal {signal} to");
+        }
+    }
+
+    /// <summary>
+    /// Feeds queued input to the command. Once the command stops accepting input the rest is dropped,
+    /// so the reader never waits on a full queue for a command that will not read it.
+    /// </summary>
+    private static async Task WriteInputAsync(ChannelReader<byte[]?> input, IAttachedRun run)
+    {
+        bool open = true;
+        await foreach (byte[]? data in input.ReadAllAsync().ConfigureAwait(false))
+        {
+            if (!open)
+            {
+                continue;
+            }
+            try
+            {
+                if (data is null)
+                {
+                    open = false;
+                    run.EndInput();
+                }
+                else
+                {
+                    await run.WriteInputAsync(data).ConfigureAwait(false);
+                }
+            }
+            catch (IOException)
+            {
+                // The command closed its input or exited; what it did not read is of no use to it.
+                open = false;
+            }
+        }
     }
 
     private static async Task<bool> ReadExactlyOrEndAsync(Stream from, byte[] buffer)
@@ -122,28 +191,10 @@ public static class ExecRelay
             int read = await from.ReadAsync(buffer.AsMemory(total)).ConfigureAwait(false);
             if (read == 0)
             {
-                return false;
+                return total == 0 ? false : throw new EndOfStreamException("exec frame header cut short");
             }
             total += read;
         }
         return true;
-    }
-
-    public static async Task SendAsync(Stream to, SemaphoreSlim gate, byte type, ReadOnlyMemory<byte> data)
-    {
-        byte[] header = new byte[5];
-        header[0] = type;
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(1), data.Length);
-        await gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            await to.WriteAsync(header).ConfigureAwait(false);
-            await to.WriteAsync(data).ConfigureAwait(false);
-            await to.FlushAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            gate.Release();
-        }
     }
 }

@@ -8,6 +8,13 @@ namespace Incus.Helpers;
 /// </summary>
 public static class FixedCommand
 {
+    /// <summary>The whole environment of every helper child.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Environment = new Dictionary<string, string>
+    {
+        ["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin",
+        ["LC_ALL"] = "C",
+    };
+
     /// <summary>
     /// The start info every helper child gets: a fixed absolute program, the helper's own argv, all three
     /// streams redirected (a child must never inherit the helper's stdin, the supervisor's control channel)
@@ -31,8 +38,10 @@ public static class FixedCommand
             start.ArgumentList.Add(argument);
         }
         start.Environment.Clear();
-        start.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
-        start.Environment["LC_ALL"] = "C";
+        foreach (var (key, value) in Environment)
+        {
+            start.Environment[key] = value;
+        }
         return start;
     }
 

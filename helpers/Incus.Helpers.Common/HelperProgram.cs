@@ -27,6 +27,10 @@ public static class HelperProgram
 
         // Before anything else: this process keeps only the capabilities it documents.
         CapabilityReduction.EnsureOnly(capabilities);
+        // The listening socket had to survive the re-exec above; from here on nothing this helper runs
+        // (lxc-attach, and through it a command inside a container) may inherit it or any other
+        // descriptor the helper was started with.
+        DescriptorInheritance.CloseOnExecFrom(3);
 
         void Log(string message) => Console.Error.WriteLine($"helper-{helperName}: {message}");
         Log($"started pid={Environment.ProcessId} capabilities={ProcessStatus.ReadSelf().Effective}");

@@ -154,4 +154,79 @@ public sealed class ContainerRuntimeTests
         Assert.Contains(message, refused.Message);
         Assert.Empty(Directory.GetFiles(rig.Runtime.Directory, "exec-*"));
     }
+
+    [Fact]
+    public async Task TheExecRelayRefusesBadControlFramesAndKillsTheCommandWhenTheFramesBreak()
+    {
+        await using var rig = await StartAsync();
+        uint start = (uint)SubordinateIds.ForRoot().Start;
+        await CreateAsync(rig, "t1", start);
+        string run = Directory.CreateDirectory(Path.Combine(rig.Runtime.Directory, "run")).FullName;
+        await rig.RuntimeConnection.CallAsync("StartContainer", (lxc, token) => lxc.StartContainerAsync(new ContainerSpec
+        {
+            Instance = "t1", Pool = "pool", Privileged = false, IdmapStart = start, IdmapSize = 65536,
+        }, token));
+        Task<ExecSession> StartExecAsync(ExecSpec spec) => rig.RuntimeConnection.CallAsync("StartExec", (lxc, token) => lxc.StartExecAsync(spec, token));
+        try
+        {
+            var tooWide = await Assert.ThrowsAsync<HelperFailedException>(() => StartExecAsync(new ExecSpec
+            {
+                Instance = "t1", Command = ["/bin/true"], Environment = new Dictionary<string, string>(), Interactive = true, Width = 20000, Height = 24,
+            }));
+            Assert.True(tooWide.Refused, tooWide.Message);
+            Assert.Contains("width", tooWide.Message);
+
+            var session = await StartExecAsync(new ExecSpec
+            {
+                Instance = "t1", Command = ["/bin/sh", "-c", "stty size; exec /bin/sleep 617"], Environment = new Dictionary<string, string>(),
+                Interactive = true, Width = 80, Height = 24,
+            });
+            using (var relay = await ExecRelayClient.ConnectAsync(Path.Combine(run, session.SocketName)))
+            {
+                await relay.WaitForOutputAsync("24 80");
+                await relay.SendWindowSizeAsync(0, 0);
+                await relay.SendWindowSizeAsync(10001, 24);
+                foreach (int signal in new[] { 0, 33, 64, -9, int.MaxValue })
+                {
+                    await relay.SendSignalAsync(signal);
+                }
+                foreach (int signal in new[] { 0, 33, 64, -9, int.MaxValue })
+                {
+                    await WaitForAuditAsync(rig.Runtime.AuditLog, $"\"signal\":{signal}}}", "refused");
+                }
+                Assert.DoesNotContain(File.ReadLines(rig.Runtime.AuditLog),
+                    l => l.Contains("\"operation\":\"ExecSignal\"", StringComparison.Ordinal) && !l.Contains("\"outcome\":\"refused\"", StringComparison.Ordinal));
+                Assert.False(relay.Exit.IsCompleted, "a refused control frame ended the session");
+
+                // A signal frame of the wrong length breaks the format: the helper kills the command.
+                await relay.SendAsync(6, [0, 15], declaredLength: 2);
+                Assert.Equal(137, await relay.Exit.WaitAsync(TimeSpan.FromSeconds(30)));
+            }
+            Assert.False(rig.Runtime.Process.HasExited);
+            Assert.Equal(1, (await Command.RunAsync("/usr/bin/pgrep", "-f", "^/bin/sleep 617$")).ExitCode);
+
+            var next = await StartExecAsync(new ExecSpec
+            {
+                Instance = "t1", Command = ["/bin/busybox", "echo", "still-here"], Environment = new Dictionary<string, string>(),
+            });
+            using var again = await ExecRelayClient.ConnectAsync(Path.Combine(run, next.SocketName));
+            Assert.Equal(0, await again.Exit.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal("still-here\n", again.Output);
+        }
+        finally
+        {
+            await rig.RuntimeConnection.CallAsync("StopContainer", (lxc, token) => lxc.StopContainerAsync(new ContainerStop { Instance = "t1", Force = true }, token));
+        }
+        Assert.Empty(Directory.GetFiles(run, "exec-*"));
+    }
+
+    private static async Task WaitForAuditAsync(string auditLog, string arguments, string outcome)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!File.ReadLines(auditLog).Any(l => l.Contains(arguments, StringComparison.Ordinal) && l.Contains($"\"outcome\":\"{outcome}\"", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no {outcome} audit record with {arguments}");
+            await Task.Delay(50);
+        }
+    }
 }

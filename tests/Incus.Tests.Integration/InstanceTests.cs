@@ -390,9 +390,10 @@ public sealed class InstanceTests(DaemonFixture fixture)
             string operation = started.Body.GetProperty("operation").GetString()!;
             var wrong = await UnixHttp.GetAsync(Daemon.SocketPath, $"{operation}/websocket?secret=nope");
             Assert.Equal(403, wrong.Status);
-            var interactive = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Post, "/1.0/instances/it-exec2/exec",
-                "{\"command\":[\"/bin/sh\"],\"wait-for-websocket\":true,\"interactive\":true}");
-            Assert.Equal(400, interactive.Status);
+            var unattended = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Post, "/1.0/instances/it-exec2/exec",
+                "{\"command\":[\"/bin/sh\"],\"wait-for-websocket\":false,\"interactive\":true}");
+            Assert.Equal(400, unattended.Status);
+            Assert.Contains("wait-for-websocket", unattended.Error);
         }
         finally
         {

@@ -12,4 +12,7 @@ public sealed class ExecRequest
     [JsonPropertyName("record-output")] public bool RecordOutput { get; init; }
     [JsonPropertyName("user")] public uint User { get; init; }
     [JsonPropertyName("group")] public uint Group { get; init; }
+    [JsonPropertyName("cwd")] public string? Cwd { get; init; }
+    [JsonPropertyName("width")] public long Width { get; init; }
+    [JsonPropertyName("height")] public long Height { get; init; }
 }

@@ -17,4 +17,13 @@ public sealed record ExecSpec
 
     /// <summary>Container gid to run as.</summary>
     public uint Gid { get; init; }
+
+    /// <summary>Run on a pseudo-terminal: one stream carries input and output, and the window can be resized.</summary>
+    public bool Interactive { get; init; }
+
+    /// <summary>Initial terminal width in columns (interactive only): 0 leaves it unset, else 1–<see cref="ExecLimits.MaxWindowDimension"/>.</summary>
+    public int Width { get; init; }
+
+    /// <summary>Initial terminal height in rows (interactive only): 0 leaves it unset, else 1–<see cref="ExecLimits.MaxWindowDimension"/>.</summary>
+    public int Height { get; init; }
 }

@@ -50,6 +50,7 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
                 string config = LxcConfig.Build(spec with { Nics = nics }, rootfs, Path.Combine(paths.ContainersRoot, name, "lxc.log"));
                 directory.WriteNewFile("config", new MemoryStream(Encoding.UTF8.GetBytes(config)), UnixFileMode.UserRead | UnixFileMode.UserWrite, 0, 0);
             }
+            KnownInits.Forget(name);
             try
             {
                 await FixedCommand.RunAsync(LxcStart, ["-n", name, "-P", paths.ContainersRoot, "-d"]).ConfigureAwait(false);
@@ -84,6 +85,19 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
             KnownInits.Forget(name);
             return await StateAsync(name).ConfigureAwait(false);
         });
+
+    public async Task<IReadOnlyList<ContainerState>> GetContainerStatesAsync(ContainerNames names, CancellationToken cancellationToken = default)
+    {
+        Required(names);
+        var validated = RequestValidation.BoundedList(names.Instances, "instances", 4096).Select(n => InstanceNames.Validate(n)).ToList();
+        var states = new List<ContainerState>(validated.Count);
+        foreach (string name in validated)
+        {
+            var state = await StateAsync(name).ConfigureAwait(false);
+            states.Add(state.Running ? state with { Interfaces = ContainerNetworkReader.Read(state.Pid) } : state);
+        }
+        return states;
+    }
 
     public async Task<ContainerState> GetContainerStateAsync(ContainerName name, CancellationToken cancellationToken = default)
     {
@@ -172,6 +186,10 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
         if (running)
         {
             KnownInits.Remember(name, pid);
+        }
+        else
+        {
+            KnownInits.RememberStopped(name);
         }
         return new ContainerState { Running = running, Pid = pid };
     }

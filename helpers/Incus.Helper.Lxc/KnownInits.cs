@@ -20,14 +20,24 @@ public static class KnownInits
         }
     }
 
+    /// <summary>
+    /// Records that the container is stopped. Only this helper starts containers, and it forgets this
+    /// record just before it does, so a stopped container needs no lxc-info at every list.
+    /// </summary>
+    public static void RememberStopped(string instance) => Inits[instance] = (0, "");
+
     public static void Forget(string instance) => Inits.TryRemove(instance, out _);
 
-    /// <summary>The init's pid while it still runs; null when unknown (ask LXC) or 0 when it has exited.</summary>
+    /// <summary>The init's pid while it still runs; null when unknown (ask LXC) or 0 when it has exited or is known stopped.</summary>
     public static int? RunningPid(string instance)
     {
         if (!Inits.TryGetValue(instance, out var known))
         {
             return null;
+        }
+        if (known.Pid == 0)
+        {
+            return 0;
         }
         if (StartTime(known.Pid) == known.StartTime)
         {

@@ -104,8 +104,11 @@ public static class DnsmasqArguments
         {
             string domain = Domain(spec.DnsDomain);
             argv.AddRange(["-s", domain, $"--interface-name=_gateway.{domain},{bridge}", $"--server=/{domain}/"]);
-            // Names come from the daemon's host entries only; a client cannot name itself, or anyone else.
-            argv.Add("--dhcp-ignore-names");
+            if (!spec.ClientNames)
+            {
+                // Names come from the daemon's host entries only; a client cannot name itself, or anyone else.
+                argv.Add("--dhcp-ignore-names");
+            }
         }
         else
         {

@@ -229,6 +229,7 @@ public sealed class BridgeNetworkDriver : INetworkDriver
         Ipv6RouterAdvertisements = bridge.Ipv6 is not null,
         Ipv6Dhcp = bridge.Ipv6 is null || !bridge.Ipv6Dhcp ? "none" : bridge.Ipv6DhcpStateful ? "stateful" : "stateless",
         DnsDomain = bridge.DnsMode == "none" ? null : bridge.DnsDomain,
+        ClientNames = bridge.DnsMode == "dynamic",
         Mtu = bridge.Mtu,
     };
 

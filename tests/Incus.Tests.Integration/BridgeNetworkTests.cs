@@ -55,6 +55,48 @@ public sealed class BridgeNetworkTests(BridgeNetworkFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task BridgeKeysReachTheKernelDnsmasqAndTheRules()
+    {
+        await fixture.Api(HttpMethod.Post, "/1.0/networks", new
+        {
+            name = "tbr4",
+            config = new Dictionary<string, string>
+            {
+                ["ipv4.address"] = "203.0.113.1/24", ["ipv4.dhcp.ranges"] = "203.0.113.100-203.0.113.110", ["ipv4.nat"] = "true",
+                ["ipv6.address"] = "2001:db8:4::1/64", ["ipv6.dhcp.stateful"] = "true", ["dns.mode"] = "dynamic",
+                ["bridge.mtu"] = "1400", ["bridge.hwaddr"] = "10:66:6a:00:00:42",
+            },
+        });
+        try
+        {
+            string link = (await fixture.OnHostAsync("/bin/ip", "link", "show", "tbr4")).EnsureSuccess("ip link show").Output;
+            Assert.Contains("mtu 1400", link);
+            Assert.Contains("10:66:6a:00:00:42", link);
+            string dnsmasq = DnsmasqCommandLine("tbr4");
+            Assert.Contains("--dhcp-range=203.0.113.100,203.0.113.110,3600", dnsmasq);
+            Assert.Contains("constructor:tbr4,64,3600", dnsmasq);
+            Assert.Contains("--dhcp-option-force=26,1400", dnsmasq);
+            Assert.DoesNotContain("--dhcp-ignore-names", dnsmasq);
+            Assert.Contains("pstrt.tbr4", (await fixture.OnHostAsync("/usr/sbin/nft", "list", "table", "inet", "incus")).Output);
+
+            await fixture.Api(HttpMethod.Patch, "/1.0/networks/tbr4", new { config = new Dictionary<string, string> { ["dns.mode"] = "none", ["ipv4.nat"] = "false" } });
+            Assert.Contains("--port=0", DnsmasqCommandLine("tbr4"));
+            Assert.DoesNotContain("pstrt.tbr4", (await fixture.OnHostAsync("/usr/sbin/nft", "list", "table", "inet", "incus")).Output);
+        }
+        finally
+        {
+            await fixture.Api(HttpMethod.Delete, "/1.0/networks/tbr4");
+        }
+    }
+
+    private string DnsmasqCommandLine(string bridge)
+    {
+        string pidFile = Path.Combine(Daemon.Directory, "networks", bridge, "dnsmasq.pid");
+        string pid = File.ReadAllText(pidFile).Trim();
+        return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+    }
+
+    [Fact]
     public async Task DnsNamesComeFromInstanceNamesWithTheSlaacAaaa()
     {
         string c1v4 = await fixture.AddressAsync("c1", "inet");

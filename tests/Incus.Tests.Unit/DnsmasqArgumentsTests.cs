@@ -41,6 +41,14 @@ public sealed class DnsmasqArgumentsTests
         Assert.DoesNotContain("--dhcp-ignore-names", argv);
     }
 
+    [Fact]
+    public void DynamicDnsLetsClientsNameThemselvesAndStatefulDhcpv6GetsARange()
+    {
+        var argv = DnsmasqArguments.Build(Spec with { ClientNames = true, Ipv6Dhcp = "stateful" }, Files, ("dnsmasq", "nogroup"));
+        Assert.DoesNotContain("--dhcp-ignore-names", argv);
+        Assert.Contains("--dhcp-range=::2,::ffff:ffff:ffff:fffe,constructor:incusbr0,64,3600", argv);
+    }
+
     [Theory]
     [InlineData("incus\n--conf-file=/etc/shadow")]
     [InlineData("-bad.example")]

@@ -25,15 +25,8 @@ public static class InstanceRoutes
                     await EnvelopeWriter.SyncAsync(context.Response, names.Select(n => $"{prefix}/{n}").ToList()).ConfigureAwait(false);
                     return;
                 }
-                var list = new List<Instance>();
-                foreach (string name in names)
-                {
-                    var instance = await instances.GetAsync(name, recursion >= 2, context.RequestAborted).ConfigureAwait(false);
-                    if (filter is null || filter.Matches(ApiJson.ToElement(instance)))
-                    {
-                        list.Add(instance);
-                    }
-                }
+                var list = (await instances.ListAsync(recursion >= 2, context.RequestAborted).ConfigureAwait(false))
+                    .Where(instance => filter is null || filter.Matches(ApiJson.ToElement(instance))).ToList();
                 if (recursion == 0)
                 {
                     await EnvelopeWriter.SyncAsync(context.Response, list.Select(i => $"{prefix}/{i.Name}").ToList()).ConfigureAwait(false);

@@ -34,9 +34,10 @@ public sealed partial class InstanceService
     }
 
     /// <summary><c>state.network</c>: the container's interfaces, with each NIC's MAC and host-side name from its volatile keys.</summary>
-    private Dictionary<string, InstanceNetworkState> NetworkState(InstanceRecord instance, IReadOnlyList<ContainerInterface> interfaces)
+    private static Dictionary<string, InstanceNetworkState> NetworkState(InstanceRecord instance,
+        IReadOnlyDictionary<string, Dictionary<string, string>> expandedDevices, IReadOnlyList<ContainerInterface> interfaces)
     {
-        var nicByName = InstanceNetworking.Nics(Expand(instance).Devices)
+        var nicByName = InstanceNetworking.Nics(expandedDevices)
             .ToDictionary(n => n.Config.GetValueOrDefault("name") is { Length: > 0 } inside ? inside : n.Device, n => n.Device, StringComparer.Ordinal);
         return interfaces.ToDictionary(i => i.Name, i =>
         {

@@ -255,6 +255,11 @@ public sealed partial class InstanceService(
         var instance = Find(name);
         var state = await runtime.CallAsync("GetContainerState", (lxc, token) => lxc.GetContainerStateAsync(new ContainerName { Instance = name }, token), cancellationToken)
             .ConfigureAwait(false);
+        return ToApiState(instance, state, profiles.Find);
+    }
+
+    private static InstanceState ToApiState(InstanceRecord instance, ContainerState state, Func<string, Profiles.ProfileRecord?> findProfile)
+    {
         var status = state.Running ? OperationStatus.Running : OperationStatus.Stopped;
         return new InstanceState
         {
@@ -262,7 +267,7 @@ public sealed partial class InstanceService(
             StatusCode = status.Code,
             Pid = state.Pid,
             Processes = state.Running ? 1 : 0,
-            Network = state.Running ? NetworkState(instance, state.Interfaces) : null,
+            Network = state.Running ? NetworkState(instance, Expand(instance, findProfile).Devices, state.Interfaces) : null,
         };
     }
 
@@ -270,7 +275,33 @@ public sealed partial class InstanceService(
     {
         var instance = Find(name);
         var state = await StateAsync(name, cancellationToken).ConfigureAwait(false);
-        var (expandedConfig, expandedDevices) = Expand(instance);
+        return ToApi(instance, state, withState, profiles.Find);
+    }
+
+    /// <summary>
+    /// Every instance, for the list endpoints: one query per table and one helper call for all states,
+    /// however many instances there are.
+    /// </summary>
+    public async Task<IReadOnlyList<Instance>> ListAsync(bool withState, CancellationToken cancellationToken)
+    {
+        var records = store.All();
+        if (records.Count == 0)
+        {
+            return [];
+        }
+        var allProfiles = profiles.All().ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var states = await runtime.CallAsync("GetContainerStates", (lxc, token) => lxc.GetContainerStatesAsync(
+            new ContainerNames { Instances = records.Select(r => r.Name).ToList() }, token), cancellationToken).ConfigureAwait(false);
+        if (states.Count != records.Count)
+        {
+            throw new InvalidOperationException($"the lxc helper answered {states.Count} states for {records.Count} instances");
+        }
+        return records.Select((record, i) => ToApi(record, ToApiState(record, states[i], allProfiles.GetValueOrDefault), withState, allProfiles.GetValueOrDefault)).ToList();
+    }
+
+    private static Instance ToApi(InstanceRecord instance, InstanceState state, bool withState, Func<string, Profiles.ProfileRecord?> findProfile)
+    {
+        var (expandedConfig, expandedDevices) = Expand(instance, findProfile);
         return new Instance
         {
             Name = instance.Name,
@@ -440,13 +471,18 @@ public sealed partial class InstanceService(
     private static IdRange? RecordedRange(InstanceRecord instance, string key) =>
         instance.Config.TryGetValue(key, out string? json) ? IdmapAllocation.RangeFromVolatileJson(json) : null;
 
-    private (Dictionary<string, string> Config, Dictionary<string, Dictionary<string, string>> Devices) Expand(InstanceRecord instance)
+    private (Dictionary<string, string> Config, Dictionary<string, Dictionary<string, string>> Devices) Expand(InstanceRecord instance) =>
+        Expand(instance, profiles.Find);
+
+    /// <summary>Profiles applied in order, then the instance's own config and devices on top.</summary>
+    private static (Dictionary<string, string> Config, Dictionary<string, Dictionary<string, string>> Devices) Expand(
+        InstanceRecord instance, Func<string, Profiles.ProfileRecord?> findProfile)
     {
         var config = new Dictionary<string, string>(StringComparer.Ordinal);
         var devices = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         foreach (string profileName in instance.Profiles)
         {
-            var profile = profiles.Find(profileName) ?? throw ApiException.BadRequest($"Profile \"{profileName}\" doesn't exist");
+            var profile = findProfile(profileName) ?? throw ApiException.BadRequest($"Profile \"{profileName}\" doesn't exist");
             foreach (var (key, value) in profile.Config)
             {
                 config[key] = value;

@@ -30,6 +30,12 @@ public sealed record DnsmasqSpec
     /// <summary>The local DNS domain, or null when dnsmasq serves no DNS (<c>dns.mode=none</c>).</summary>
     public string? DnsDomain { get; init; }
 
+    /// <summary>
+    /// Register the names DHCP clients send (<c>dns.mode=dynamic</c>). Off by default: names come from
+    /// the static host entries only, so an instance cannot claim another's name.
+    /// </summary>
+    public bool ClientNames { get; init; }
+
     /// <summary>The bridge MTU to announce over DHCP, or null for the default.</summary>
     public int? Mtu { get; init; }
 }

@@ -15,6 +15,9 @@ public interface IContainerHelper
     /// <summary>Whether a container is running, and its init's host pid.</summary>
     Task<ContainerState> GetContainerStateAsync(ContainerName name, CancellationToken cancellationToken = default);
 
+    /// <summary>The states of several containers in one call (for instance lists), in the order asked.</summary>
+    Task<IReadOnlyList<ContainerState>> GetContainerStatesAsync(ContainerNames names, CancellationToken cancellationToken = default);
+
     /// <summary>Starts a command in a running container; its stdio is carried on the returned session's socket.</summary>
     Task<ExecSession> StartExecAsync(ExecSpec spec, CancellationToken cancellationToken = default);
 

@@ -1,0 +1,7 @@
+namespace Incus.Sdk.Helpers;
+
+/// <summary>Several containers, by instance name; at most 4096.</summary>
+public sealed record ContainerNames
+{
+    public required IReadOnlyList<string> Instances { get; init; }
+}

@@ -1,0 +1,33 @@
+using Incus.Helpers.Lxc;
+
+namespace Incus.Tests.Unit;
+
+public sealed class KnownInitsTests
+{
+    [Fact]
+    public void StateIsKnownWithoutAskingLxcUntilForgotten()
+    {
+        string name = $"ki{Guid.NewGuid():N}"[..12];
+        Assert.Null(KnownInits.RunningPid(name));
+        KnownInits.Remember(name, Environment.ProcessId);
+        Assert.Equal(Environment.ProcessId, KnownInits.RunningPid(name));
+        KnownInits.RememberStopped(name);
+        Assert.Equal(0, KnownInits.RunningPid(name));
+        KnownInits.Forget(name);
+        Assert.Null(KnownInits.RunningPid(name));
+    }
+
+    [Fact]
+    public void AnInitThatExitedIsReportedStoppedOnceThenUnknown()
+    {
+        string name = $"ki{Guid.NewGuid():N}"[..12];
+        using var process = System.Diagnostics.Process.Start("/bin/true")!;
+        int pid = process.Id;
+        KnownInits.Remember(name, pid);
+        process.WaitForExit();
+        process.Dispose();
+        // Reaped: /proc/<pid> is gone (or belongs to another process with another start time).
+        Assert.Equal(0, KnownInits.RunningPid(name));
+        Assert.Null(KnownInits.RunningPid(name));
+    }
+}

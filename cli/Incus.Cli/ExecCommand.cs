@@ -15,7 +15,7 @@ public static class ExecCommand
         var exec = new Command("exec", "Run a command in an instance; exits with the command's status") { name, command, env };
         exec.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             string body = JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["command"] = result.GetValue(command)!,

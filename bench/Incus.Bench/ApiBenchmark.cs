@@ -12,14 +12,14 @@ public sealed class ApiBenchmark(BenchTarget target, string requestPath)
         // without it the whole run would hang instead of reporting the target as unavailable.
         // Connecting to a missing socket file fails with EADDRNOTAVAIL ("Cannot assign requested address"),
         // which sends people looking in the wrong place; say plainly that the file is not there.
-        if (!File.Exists(target.SocketPath))
+        if (target.Tls is null && !File.Exists(target.SocketPath))
         {
             throw new FileNotFoundException("no such file", target.SocketPath);
         }
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
-        using var connection = new UnixHttpConnection(target.SocketPath, requestPath);
+        using var connection = new KeepAliveConnection(target, requestPath);
         try
         {
             return await connection.GetAsync(timeoutSource.Token);
@@ -32,12 +32,12 @@ public sealed class ApiBenchmark(BenchTarget target, string requestPath)
 
     public async Task<BenchResult> RunAsync(int connectionCount, int requests, int warmupPerConnection, CancellationToken cancellationToken)
     {
-        var connections = new UnixHttpConnection[connectionCount];
+        var connections = new KeepAliveConnection[connectionCount];
         try
         {
             for (int i = 0; i < connectionCount; i++)
             {
-                connections[i] = new UnixHttpConnection(target.SocketPath, requestPath);
+                connections[i] = new KeepAliveConnection(target, requestPath);
                 await connections[i].ConnectAsync(cancellationToken);
             }
 
@@ -71,14 +71,14 @@ public sealed class ApiBenchmark(BenchTarget target, string requestPath)
         }
         finally
         {
-            foreach (UnixHttpConnection? connection in connections)
+            foreach (KeepAliveConnection? connection in connections)
             {
                 connection?.Dispose();
             }
         }
     }
 
-    private static async Task WarmUpAsync(UnixHttpConnection connection, int count, RunState run, CancellationToken cancellationToken)
+    private static async Task WarmUpAsync(KeepAliveConnection connection, int count, RunState run, CancellationToken cancellationToken)
     {
         for (int i = 0; i < count; i++)
         {
@@ -91,7 +91,7 @@ public sealed class ApiBenchmark(BenchTarget target, string requestPath)
         }
     }
 
-    private static async Task MeasureAsync(UnixHttpConnection connection, RunState run, CancellationToken cancellationToken)
+    private static async Task MeasureAsync(KeepAliveConnection connection, RunState run, CancellationToken cancellationToken)
     {
         while (true)
         {

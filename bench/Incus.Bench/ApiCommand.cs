@@ -13,7 +13,7 @@ public static class ApiCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"incus-bench api: GET {options.RequestPath}, {options.Requests} timed requests per run, {options.WarmupPerConnection} warm-up requests per connection"));
 
-        var ours = new BenchTarget("ours", options.SocketPath);
+        var ours = BenchTarget.Over("ours", options.SocketPath, options.Https);
         var oursBenchmark = new ApiBenchmark(ours, options.RequestPath);
         ResponseSummary oursProbe;
         try
@@ -72,13 +72,13 @@ public static class ApiCommand
     /// <summary>The LXD baseline is optional: when it is not available we say why and carry on with ours alone.</summary>
     private static async Task<ApiBenchmark?> PrepareLxdAsync(BenchOptions options, TextWriter output, CancellationToken cancellationToken)
     {
-        if (options.LxdSocketPath is null)
+        if (options.LxdSocketPath is null && options.LxdHttps is null)
         {
-            output.WriteLine("LXD baseline not measured: no --lxd-socket given and LXD_SOCKET is not set");
+            output.WriteLine("LXD baseline not measured: no --lxd-socket or --lxd-https given and LXD_SOCKET is not set");
             return null;
         }
 
-        var lxd = new BenchTarget("lxd", options.LxdSocketPath);
+        var lxd = BenchTarget.Over("lxd", options.LxdSocketPath, options.LxdHttps);
         var benchmark = new ApiBenchmark(lxd, options.RequestPath);
         ResponseSummary probe;
         try
@@ -103,6 +103,6 @@ public static class ApiCommand
     }
 
     /// <summary>Failures that mean "nothing usable listens there", as opposed to bugs or Ctrl+C.</summary>
-    public static bool IsTargetUnavailable(Exception ex) => ex is System.Net.Sockets.SocketException or IOException
+    public static bool IsTargetUnavailable(Exception ex) => ex is System.Net.Sockets.SocketException or IOException or System.Security.Authentication.AuthenticationException
         or TimeoutException or HttpProtocolException or ConnectionClosedException;
 }

@@ -13,6 +13,12 @@ public sealed class BenchOptions
     /// <summary>Where <see cref="LxdSocketPath"/> came from ("--lxd-socket" or "LXD_SOCKET"), for messages.</summary>
     public string? LxdSocketSource { get; init; }
 
+    /// <summary>Measure our daemon over TLS here instead of over its socket.</summary>
+    public TlsEndpoint? Https { get; init; }
+
+    /// <summary>Measure LXD over TLS here instead of over its socket.</summary>
+    public TlsEndpoint? LxdHttps { get; init; }
+
     public string RequestPath { get; init; } = "/1.0";
 
     /// <summary>Timed requests per run, spread over all connections.</summary>

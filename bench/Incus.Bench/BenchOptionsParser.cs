@@ -9,11 +9,15 @@ public static class BenchOptionsParser
     public const string Usage = """
         usage: incus-bench api [options]
 
-        Measures GET requests/second over the daemon's Unix socket with keep-alive connections
+        Measures GET requests/second over the daemon's Unix socket (or TLS) with keep-alive connections
         (closed loop: each connection sends its next request after reading the whole previous answer).
 
           --socket PATH        our daemon's socket (default: $INCUS_DIR/unix.socket, else /var/lib/incus/unix.socket)
           --lxd-socket PATH    also measure LXD there, right after ours (default: $LXD_SOCKET if set)
+          --https HOST:PORT    measure our daemon over TLS there instead of over its socket
+          --lxd-https HOST:PORT  measure LXD over TLS there instead of over its socket
+          --cert FILE --key FILE  client certificate (PEM) for TLS; it should be trusted by both
+                               servers, or GET /1.0 is measured as an untrusted client
           --path PATH          request path (default: /1.0)
           --requests N         timed requests per run, over all connections (default: 20000)
           --connections LIST   comma-separated connection counts (default: 1,16)
@@ -49,6 +53,7 @@ public static class BenchOptionsParser
         int warmup = 50;
         string? jsonFile = null;
         bool showHelp = false;
+        string? https = null, lxdHttps = null, certificate = null, key = null;
 
         while (position < args.Count)
         {
@@ -88,6 +93,18 @@ public static class BenchOptionsParser
                 case "--lxd-socket":
                     lxdSocketPath = Value();
                     break;
+                case "--https":
+                    https = Value();
+                    break;
+                case "--lxd-https":
+                    lxdHttps = Value();
+                    break;
+                case "--cert":
+                    certificate = Value();
+                    break;
+                case "--key":
+                    key = Value();
+                    break;
                 case "--path":
                     requestPath = Value();
                     break;
@@ -114,8 +131,20 @@ public static class BenchOptionsParser
             throw new UsageException($"--path must start with '/' and contain only printable ASCII without spaces: \"{requestPath}\"");
         }
 
+        if ((certificate is null) != (key is null))
+        {
+            throw new UsageException("--cert and --key go together");
+        }
+
+        var clientCertificate = certificate is null ? null
+            : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certificate, key);
+
         string? lxdSource = null;
-        if (!string.IsNullOrEmpty(lxdSocketPath))
+        if (lxdHttps is not null)
+        {
+            lxdSource = "--lxd-https";
+        }
+        else if (!string.IsNullOrEmpty(lxdSocketPath))
         {
             lxdSource = "--lxd-socket";
         }
@@ -138,6 +167,8 @@ public static class BenchOptionsParser
             SocketPath = socketPath ?? DefaultSocketPath(),
             LxdSocketPath = lxdSocketPath,
             LxdSocketSource = lxdSource,
+            Https = https is null ? null : ParseEndpoint("--https", https, clientCertificate),
+            LxdHttps = lxdHttps is null ? null : ParseEndpoint("--lxd-https", lxdHttps, clientCertificate),
             RequestPath = requestPath,
             Requests = requests,
             ConnectionCounts = connectionCounts,
@@ -151,6 +182,18 @@ public static class BenchOptionsParser
     {
         string? incusDir = Environment.GetEnvironmentVariable("INCUS_DIR");
         return Path.Combine(string.IsNullOrEmpty(incusDir) ? "/var/lib/incus" : incusDir, "unix.socket");
+    }
+
+    private static TlsEndpoint ParseEndpoint(string option, string text,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate)
+    {
+        int colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), out int port) || port is < 1 or > 65535)
+        {
+            throw new UsageException($"{option} needs HOST:PORT, not \"{text}\"");
+        }
+
+        return new TlsEndpoint(text[..colon].Trim('[', ']'), port, clientCertificate);
     }
 
     private static int ParseCount(string option, string text, int minimum)

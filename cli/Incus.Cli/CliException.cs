@@ -1,4 +1,4 @@
 namespace Incus.Cli;
 
 /// <summary>An error the CLI prints as "Error: …" and exits non-zero.</summary>
-public sealed class CliException(string message) : Exception(message);
+public class CliException(string message) : Exception(message);

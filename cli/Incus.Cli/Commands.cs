@@ -13,6 +13,7 @@ public static class Commands
         root.Subcommands.Add(Info());
         root.Subcommands.Add(Query());
         root.Subcommands.Add(ConfigCommands.Build());
+        root.Subcommands.Add(RemoteCommands.Build());
         root.Subcommands.Add(ExecCommand.Build());
         root.Subcommands.Add(Admin());
         root.Subcommands.Add(StorageCommands.Build());
@@ -41,7 +42,7 @@ public static class Commands
             string server;
             try
             {
-                using var client = new IncusClient(IncusClient.DefaultSocketPath());
+                using var client = IncusClient.Connect();
                 var info = await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false);
                 server = ClientVersion.Describe(info.GetProperty("environment").GetProperty("server_version").GetString() ?? "unknown");
             }
@@ -62,7 +63,7 @@ public static class Commands
         var command = new Command("info", "Show the server's or an instance's information") { instance, format };
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             if (result.GetValue(instance) is { Length: > 0 } name)
             {
                 await InstanceCommands.PrintInfoAsync(client, name, cancellationToken).ConfigureAwait(false);
@@ -83,7 +84,7 @@ public static class Commands
         var command = new Command("query", "Send a raw request to the API and print the metadata as JSON") { path, method, data };
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var metadata = await client.SendAsync(new HttpMethod(result.GetValue(method)!.ToUpperInvariant()), result.GetValue(path)!,
                 result.GetValue(data), cancellationToken).ConfigureAwait(false);
             Console.WriteLine(metadata.ValueKind == JsonValueKind.Undefined ? "" : OutputFormat.Render(metadata, "json"));
@@ -107,7 +108,7 @@ public static class Commands
             var document = isPreseed
                 ? Preseed.Parse(await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
                 : Preseed.Minimal();
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             await document.ApplyAsync(client, cancellationToken).ConfigureAwait(false);
             return 0;
         });

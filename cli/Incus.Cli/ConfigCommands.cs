@@ -18,6 +18,7 @@ public static class ConfigCommands
         command.Subcommands.Add(Unset());
         command.Subcommands.Add(Edit());
         command.Subcommands.Add(DeviceCommands());
+        command.Subcommands.Add(TrustCommands.Build());
         return command;
     }
 
@@ -32,7 +33,7 @@ public static class ConfigCommands
         var show = new Command("show", "Show the server's or an instance's configuration") { target };
         show.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             if (result.GetValue(target) is { Length: > 0 } instance)
             {
                 var found = await client.GetAsync(Url(instance), cancellationToken).ConfigureAwait(false);
@@ -66,7 +67,7 @@ public static class ConfigCommands
         var edit = new Command("edit", "Edit the server's or an instance's configuration as YAML (from standard input, or in $VISUAL/$EDITOR)") { target };
         edit.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             // The ETag is taken before the new YAML is read, so a change made meanwhile makes the PUT fail with 412.
             if (result.GetValue(target) is { Length: > 0 } instance)
             {
@@ -106,7 +107,7 @@ public static class ConfigCommands
         get.SetAction(async (result, cancellationToken) =>
         {
             string[] values = result.GetValue(arguments)!;
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var config = values.Length == 2
                 ? (await client.GetAsync(Url(values[0]), cancellationToken).ConfigureAwait(false)).GetProperty("config")
                 : (await client.GetAsync("/1.0", cancellationToken).ConfigureAwait(false)).GetProperty("config");
@@ -123,7 +124,7 @@ public static class ConfigCommands
         set.SetAction(async (result, cancellationToken) =>
         {
             string[] values = result.GetValue(arguments)!;
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             if (values.Length >= 2 && await IsInstanceAsync(client, values[0], cancellationToken).ConfigureAwait(false))
             {
                 var pairs = Commands.ParsePairs(values[1..]);
@@ -135,7 +136,13 @@ public static class ConfigCommands
                 }
                 return 0;
             }
-            await client.SendAsync(HttpMethod.Patch, "/1.0", JsonSerializer.Serialize(new { config = Commands.ParsePairs(values) }), cancellationToken).ConfigureAwait(false);
+            var serverPairs = Commands.ParsePairs(values);
+            await client.SendAsync(HttpMethod.Patch, "/1.0", JsonSerializer.Serialize(new { config = serverPairs }), cancellationToken).ConfigureAwait(false);
+            if (serverPairs.GetValueOrDefault("core.https_address") is { Length: > 0 } address
+                && Incus.Api.HttpsListenAddress.TryParse(address, out _) is { IsWildcard: true })
+            {
+                Console.Error.WriteLine($"WARNING: {Incus.Api.HttpsListenAddress.WildcardWarning}");
+            }
             return 0;
         });
         return set;
@@ -148,7 +155,7 @@ public static class ConfigCommands
         unset.SetAction(async (result, cancellationToken) =>
         {
             string[] values = result.GetValue(arguments)!;
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var change = JsonSerializer.Serialize(new { config = new Dictionary<string, string> { [values[^1]] = "" } });
             await client.SendAsync(HttpMethod.Patch, values.Length == 2 ? Url(values[0]) : "/1.0", change, cancellationToken).ConfigureAwait(false);
             return 0;
@@ -168,7 +175,7 @@ public static class ConfigCommands
         add.SetAction(async (result, cancellationToken) =>
         {
             string instance = result.GetValue(addInstance)!, device = result.GetValue(addName)!;
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var found = await client.GetAsync(Url(instance), cancellationToken).ConfigureAwait(false);
             if (found.GetProperty("devices").TryGetProperty(device, out _))
             {
@@ -188,7 +195,7 @@ public static class ConfigCommands
         overrideCommand.SetAction(async (result, cancellationToken) =>
         {
             string instance = result.GetValue(overrideInstance)!, device = result.GetValue(overrideName)!;
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var found = await client.GetAsync(Url(instance), cancellationToken).ConfigureAwait(false);
             if (found.GetProperty("devices").TryGetProperty(device, out _))
             {
@@ -214,7 +221,7 @@ public static class ConfigCommands
         remove.SetAction(async (result, cancellationToken) =>
         {
             string instance = result.GetValue(removeInstance)!, device = result.GetValue(removeName)!;
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var found = await client.GetAsync(Url(instance), cancellationToken).ConfigureAwait(false);
             var devices = found.GetProperty("devices").EnumerateObject().ToDictionary(d => d.Name, d => d.Value);
             if (!devices.Remove(device))
@@ -257,7 +264,7 @@ public static class ConfigCommands
         var show = new Command("show", "Show an instance's own devices") { showInstance };
         show.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var found = await client.GetAsync(Url(result.GetValue(showInstance)!), cancellationToken).ConfigureAwait(false);
             Console.Write(OutputFormat.Render(found.GetProperty("devices"), "yaml"));
             return 0;
@@ -276,7 +283,7 @@ public static class ConfigCommands
     private static async Task<int> ChangeLocalDeviceAsync(string instance, string device, Func<Dictionary<string, string>, Dictionary<string, string>> change,
         CancellationToken cancellationToken)
     {
-        using var client = new IncusClient(IncusClient.DefaultSocketPath());
+        using var client = IncusClient.Connect();
         var found = await client.GetAsync(Url(instance), cancellationToken).ConfigureAwait(false);
         if (!found.GetProperty("devices").TryGetProperty(device, out var local))
         {

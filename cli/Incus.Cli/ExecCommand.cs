@@ -32,7 +32,7 @@ public static class ExecCommand
         {
             bool interactive = ChooseInteractive(result.GetValue(forceInteractive), result.GetValue(forceNonInteractive),
                 LocalTerminal.IsTerminal(LocalTerminal.Stdin), LocalTerminal.IsTerminal(LocalTerminal.Stdout));
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var environment = Commands.ParsePairs(result.GetValue(env) ?? []);
             string instance = result.GetValue(name)!;
             string[] argv = result.GetValue(command)!;

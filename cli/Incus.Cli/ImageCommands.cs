@@ -31,7 +31,7 @@ public static class ImageCommands
             {
                 throw new CliException($"{path} does not exist");
             }
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var headers = new Dictionary<string, string>
             {
                 ["X-Incus-public"] = result.GetValue(isPublic) ? "1" : "0",
@@ -61,7 +61,7 @@ public static class ImageCommands
         list.Aliases.Add("ls");
         list.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var images = await client.GetAsync("/1.0/images?recursion=1", cancellationToken).ConfigureAwait(false);
             string chosen = result.GetValue(format)!;
             if (chosen is "json" or "yaml")
@@ -91,7 +91,7 @@ public static class ImageCommands
         var show = new Command("show", "Show an image") { image };
         show.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             string fingerprint = await ResolveAsync(client, result.GetValue(image)!, cancellationToken).ConfigureAwait(false);
             Console.Write(OutputFormat.Render(await client.GetAsync($"/1.0/images/{fingerprint}", cancellationToken).ConfigureAwait(false), "yaml"));
             return 0;
@@ -106,7 +106,7 @@ public static class ImageCommands
         delete.Aliases.Add("rm");
         delete.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             string fingerprint = await ResolveAsync(client, result.GetValue(image)!, cancellationToken).ConfigureAwait(false);
             var envelope = await client.SendStreamAsync(HttpMethod.Delete, $"/1.0/images/{fingerprint}", Stream.Null, new Dictionary<string, string>(), cancellationToken)
                 .ConfigureAwait(false);
@@ -124,7 +124,7 @@ public static class ImageCommands
         var create = new Command("create", "Create an alias") { createName, createTarget };
         create.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             await client.SendAsync(HttpMethod.Post, "/1.0/images/aliases",
                 JsonSerializer.Serialize(new { name = result.GetValue(createName), target = result.GetValue(createTarget) }), cancellationToken).ConfigureAwait(false);
             return 0;
@@ -133,14 +133,14 @@ public static class ImageCommands
         var delete = new Command("delete", "Delete an alias") { deleteName };
         delete.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             await client.SendAsync(HttpMethod.Delete, $"/1.0/images/aliases/{Uri.EscapeDataString(result.GetValue(deleteName)!)}", null, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         var list = new Command("list", "List aliases");
         list.SetAction(async (_, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var aliases = await client.GetAsync("/1.0/images/aliases?recursion=1", cancellationToken).ConfigureAwait(false);
             var rows = aliases.EnumerateArray().Select(a => (IReadOnlyList<string>)
                 [a.GetProperty("name").GetString()!, a.GetProperty("target").GetString()![..12], a.GetProperty("description").GetString()!]).ToList();

@@ -1,17 +1,24 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Incus.Api;
 
 namespace Incus.Cli;
 
-/// <summary>HTTP over the daemon's Unix socket, with errors a user can act on.</summary>
+/// <summary>
+/// HTTP to a daemon: over its Unix socket, or over TLS to a remote with the client certificate and
+/// the remote's pinned server certificate. Errors come out as messages a user can act on.
+/// </summary>
 public sealed class IncusClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly SocketsHttpHandler _handler;
+    private readonly Uri _webSocketBase;
 
     public IncusClient(string socketPath)
     {
@@ -34,11 +41,62 @@ public sealed class IncusClient : IDisposable
             },
         };
         _handler = handler;
+        _webSocketBase = new Uri("ws://unix.socket");
         _http = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri("http://unix.socket") };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Incus", ClientVersion.Current));
     }
 
+    /// <summary>
+    /// A remote over TLS. The server must present the certificate whose SHA-256 fingerprint is
+    /// <paramref name="pinnedFingerprint"/>; with null, any certificate is accepted and reported through
+    /// <see cref="ServerCertificate"/> (used only while adding a remote, before anything is sent that matters).
+    /// </summary>
+    public IncusClient(Uri address, X509Certificate2 clientCertificate, string? pinnedFingerprint)
+    {
+        SocketPath = address.ToString();
+        _handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = new X509CertificateCollection { clientCertificate },
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    if (certificate is null)
+                    {
+                        return false;
+                    }
+                    var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                    ServerCertificate = presented;
+                    return pinnedFingerprint is null || CertificateFingerprint.Of(presented) == pinnedFingerprint;
+                },
+            },
+        };
+        _webSocketBase = new UriBuilder(address) { Scheme = "wss", Path = "" }.Uri;
+        _http = new HttpClient(_handler, disposeHandler: false) { BaseAddress = address };
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Incus", ClientVersion.Current));
+    }
+
+    /// <summary>Where this client connects: the socket path or the remote's URL.</summary>
     public string SocketPath { get; }
+
+    /// <summary>The certificate the remote presented on the last TLS handshake.</summary>
+    public X509Certificate2? ServerCertificate { get; private set; }
+
+    /// <summary>A client for <paramref name="remote"/>, or for the default remote; <c>local</c> is the Unix socket.</summary>
+    public static IncusClient Connect(string? remote = null)
+    {
+        var config = ClientConfig.Load();
+        string name = remote ?? (Environment.GetEnvironmentVariable("INCUS_REMOTE") is { Length: > 0 } chosen ? chosen : config.File.DefaultRemote);
+        if (name == ClientConfig.LocalRemote)
+        {
+            return new IncusClient(DefaultSocketPath());
+        }
+        var entry = config.Find(name) ?? throw new CliException($"Remote {name} doesn't exist");
+        var pinned = config.PinnedServerCertificate(name)
+            ?? throw new CliException($"No pinned server certificate for remote {name} ({config.ServerCertificatePath(name)}); remove and add the remote again");
+        return new IncusClient(new Uri(entry.Address), config.ClientCertificate(), CertificateFingerprint.Of(pinned));
+    }
 
     /// <summary>INCUS_SOCKET, else $INCUS_DIR/unix.socket, else the default.</summary>
     public static string DefaultSocketPath()
@@ -98,6 +156,10 @@ public sealed class IncusClient : IDisposable
         catch (HttpRequestException ex) when (ex.InnerException is CliException cli)
         {
             throw cli;
+        }
+        catch (HttpRequestException ex) when (_webSocketBase.Scheme == "wss")
+        {
+            throw new CliException($"cannot reach {SocketPath}: {ex.InnerException?.Message ?? ex.Message}");
         }
         using (response)
         {
@@ -192,7 +254,7 @@ public sealed class IncusClient : IDisposable
     {
         var socket = new System.Net.WebSockets.ClientWebSocket();
         using var invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
-        await socket.ConnectAsync(new Uri($"ws://unix.socket{pathAndQuery}"), invoker, cancellationToken).ConfigureAwait(false);
+        await socket.ConnectAsync(new Uri(_webSocketBase, pathAndQuery), invoker, cancellationToken).ConfigureAwait(false);
         return socket;
     }
 

@@ -38,7 +38,7 @@ public static class InstanceCommands
                 config = Commands.ParsePairs(result.GetValue(config) ?? []),
                 start,
             });
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             Console.WriteLine($"Creating {instance}");
             var envelope = await client.SendStreamAsync(HttpMethod.Post, "/1.0/instances", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body)),
                 new Dictionary<string, string>(), cancellationToken, "application/json").ConfigureAwait(false);
@@ -68,7 +68,7 @@ public static class InstanceCommands
         }
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             await ChangeStateAsync(client, result.GetValue(name)!, action, action != "start" && result.GetValue(force), cancellationToken).ConfigureAwait(false);
             return 0;
         });
@@ -92,7 +92,7 @@ public static class InstanceCommands
         delete.SetAction(async (result, cancellationToken) =>
         {
             string instance = result.GetValue(name)!;
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var state = await client.GetAsync($"{Url(instance)}/state", cancellationToken).ConfigureAwait(false);
             if (state.GetProperty("status").GetString() == "Running")
             {
@@ -136,11 +136,22 @@ public static class InstanceCommands
     {
         var format = new Option<string>("--format", "-f") { DefaultValueFactory = _ => "table", Description = "table, csv, json or yaml" }
             .AcceptOnlyFromAmong(TableOutput.Formats);
-        var list = new Command("list", "List instances") { format };
+        var remote = new Argument<string?>("remote:") { Arity = ArgumentArity.ZeroOrOne, Description = "List the instances of this remote (remote:)" };
+        var list = new Command("list", "List instances") { remote, format };
         list.Aliases.Add("ls");
         list.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            string? remoteName = null;
+            if (result.GetValue(remote) is { Length: > 0 } given)
+            {
+                var (name, rest) = RemoteCommands.Split(given);
+                if (name is null || rest.Length > 0)
+                {
+                    throw new CliException($"Expected \"<remote>:\", got \"{given}\"");
+                }
+                remoteName = name;
+            }
+            using var client = IncusClient.Connect(remoteName);
             var instances = await client.GetAsync("/1.0/instances?recursion=2", cancellationToken).ConfigureAwait(false);
             string chosen = result.GetValue(format)!;
             if (chosen is "json" or "yaml")

@@ -40,7 +40,7 @@ public static class NetworkCommands
                 description = result.GetValue(description) ?? "",
                 config = Commands.ParsePairs(result.GetValue(pairs) ?? []),
             };
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             await client.SendAsync(HttpMethod.Post, "/1.0/networks", JsonSerializer.Serialize(body), cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"Network {body.name} created");
             return 0;
@@ -56,7 +56,7 @@ public static class NetworkCommands
         list.Aliases.Add("ls");
         list.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var networks = await client.GetAsync("/1.0/networks?recursion=1", cancellationToken).ConfigureAwait(false);
             string chosen = result.GetValue(format)!;
             if (chosen is "json" or "yaml")
@@ -93,7 +93,7 @@ public static class NetworkCommands
         var show = new Command("show", "Show a network's configuration") { name };
         show.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var network = await client.GetAsync(Url(result.GetValue(name)!), cancellationToken).ConfigureAwait(false);
             Console.Write(OutputFormat.Render(network, "yaml"));
             return 0;
@@ -108,7 +108,7 @@ public static class NetworkCommands
         var get = new Command("get", "Get a network configuration key") { name, key };
         get.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var network = await client.GetAsync(Url(result.GetValue(name)!), cancellationToken).ConfigureAwait(false);
             Console.WriteLine(network.GetProperty("config").TryGetProperty(result.GetValue(key)!, out var value) ? value.GetString() : "");
             return 0;
@@ -124,7 +124,7 @@ public static class NetworkCommands
         set.SetAction(async (result, cancellationToken) =>
         {
             var config = Commands.ParsePairs(result.GetValue(pairs) ?? []);
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             await client.SendAsync(HttpMethod.Patch, Url(result.GetValue(name)!), JsonSerializer.Serialize(new { config }), cancellationToken).ConfigureAwait(false);
             return 0;
         });
@@ -140,7 +140,7 @@ public static class NetworkCommands
         {
             // PATCH with an empty value removes the key, as in Incus.
             var config = new Dictionary<string, string> { [result.GetValue(key)!] = "" };
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             await client.SendAsync(HttpMethod.Patch, Url(result.GetValue(name)!), JsonSerializer.Serialize(new { config }), cancellationToken).ConfigureAwait(false);
             return 0;
         });
@@ -154,7 +154,7 @@ public static class NetworkCommands
         edit.SetAction(async (result, cancellationToken) =>
         {
             string network = result.GetValue(name)!;
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             // The ETag is taken before the new YAML is read, so a change made meanwhile makes the PUT fail with 412.
             var (current, etag) = await client.GetWithEtagAsync(Url(network), cancellationToken).ConfigureAwait(false);
             await ConfigEditor.EditAsync($"network {network}", OutputFormat.Render(current, "yaml"), "description and config", async (text, token) =>
@@ -175,7 +175,7 @@ public static class NetworkCommands
         delete.Aliases.Add("rm");
         delete.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             await client.SendAsync(HttpMethod.Delete, Url(result.GetValue(name)!), null, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"Network {result.GetValue(name)} deleted");
             return 0;
@@ -191,7 +191,7 @@ public static class NetworkCommands
         var leases = new Command("list-leases", "List a network's DHCP leases") { name, format };
         leases.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var all = await client.GetAsync($"{Url(result.GetValue(name)!)}/leases", cancellationToken).ConfigureAwait(false);
             string chosen = result.GetValue(format)!;
             if (chosen is "json" or "yaml")

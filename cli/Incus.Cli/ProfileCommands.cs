@@ -31,7 +31,7 @@ public static class ProfileCommands
         var command = new Command(verb, description) { name };
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             await action(client, result.GetValue(name)!, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, done, result.GetValue(name)));
             return 0;
@@ -47,7 +47,7 @@ public static class ProfileCommands
         list.Aliases.Add("ls");
         list.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var profiles = await client.GetAsync("/1.0/profiles?recursion=1", cancellationToken).ConfigureAwait(false);
             string chosen = result.GetValue(format)!;
             if (chosen is "json" or "yaml")
@@ -73,7 +73,7 @@ public static class ProfileCommands
         var show = new Command("show", "Show a profile") { name };
         show.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             Console.Write(OutputFormat.Render(await client.GetAsync(Url(result.GetValue(name)!), cancellationToken).ConfigureAwait(false), "yaml"));
             return 0;
         });
@@ -87,7 +87,7 @@ public static class ProfileCommands
         var set = new Command("set", "Set profile configuration keys") { name, pairs };
         set.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             await client.SendAsync(HttpMethod.Patch, Url(result.GetValue(name)!),
                 JsonSerializer.Serialize(new { config = Commands.ParsePairs(result.GetValue(pairs)!) }), cancellationToken).ConfigureAwait(false);
             return 0;
@@ -102,7 +102,7 @@ public static class ProfileCommands
         var unset = new Command("unset", "Unset a profile configuration key") { name, key };
         unset.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             await client.SendAsync(HttpMethod.Patch, Url(result.GetValue(name)!),
                 JsonSerializer.Serialize(new { config = new Dictionary<string, string> { [result.GetValue(key)!] = "" } }), cancellationToken).ConfigureAwait(false);
             return 0;
@@ -117,7 +117,7 @@ public static class ProfileCommands
         edit.SetAction(async (result, cancellationToken) =>
         {
             string profile = result.GetValue(name)!;
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             // The ETag is taken before the new YAML is read, so a change made meanwhile makes the PUT fail with 412.
             var (current, etag) = await client.GetWithEtagAsync(Url(profile), cancellationToken).ConfigureAwait(false);
             await ConfigEditor.EditAsync($"profile {profile}", OutputFormat.Render(current, "yaml"), "description, config and devices", async (text, token) =>
@@ -144,7 +144,7 @@ public static class ProfileCommands
         assign.SetAction(async (result, cancellationToken) =>
         {
             var list = result.GetValue(profiles)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             await client.SendAsync(HttpMethod.Patch, $"/1.0/instances/{Uri.EscapeDataString(result.GetValue(instance)!)}",
                 JsonSerializer.Serialize(new { profiles = list }), cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"Profiles {string.Join(", ", list)} applied to {result.GetValue(instance)}");
@@ -165,7 +165,7 @@ public static class ProfileCommands
         add.SetAction(async (result, cancellationToken) =>
         {
             string device = result.GetValue(addName)!;
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var profile = await client.GetAsync(Url(result.GetValue(addProfile)!), cancellationToken).ConfigureAwait(false);
             if (profile.GetProperty("devices").TryGetProperty(device, out _))
             {
@@ -185,7 +185,7 @@ public static class ProfileCommands
         remove.SetAction(async (result, cancellationToken) =>
         {
             string device = result.GetValue(removeName)!;
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var profile = await client.GetAsync(Url(result.GetValue(removeProfile)!), cancellationToken).ConfigureAwait(false);
             var devices = profile.GetProperty("devices").EnumerateObject().ToDictionary(d => d.Name, d => d.Value);
             if (!devices.Remove(device))
@@ -206,7 +206,7 @@ public static class ProfileCommands
         var show = new Command("show", "Show a profile's devices") { showProfile };
         show.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var profile = await client.GetAsync(Url(result.GetValue(showProfile)!), cancellationToken).ConfigureAwait(false);
             Console.Write(OutputFormat.Render(profile.GetProperty("devices"), "yaml"));
             return 0;

@@ -22,7 +22,7 @@ public static class StorageCommands
                 driver = result.GetValue(createDriver),
                 config = Commands.ParsePairs(result.GetValue(createConfig) ?? []),
             };
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             await client.SendAsync(HttpMethod.Post, "/1.0/storage-pools", JsonSerializer.Serialize(body), cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"Storage pool {body.name} created");
             return 0;
@@ -34,7 +34,7 @@ public static class StorageCommands
         list.Aliases.Add("ls");
         list.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var pools = await client.GetAsync("/1.0/storage-pools?recursion=1", cancellationToken).ConfigureAwait(false);
             string format = result.GetValue(listFormat)!;
             if (format is "json" or "yaml")
@@ -58,7 +58,7 @@ public static class StorageCommands
         var show = new Command("show", "Show a storage pool") { showName };
         show.SetAction(async (result, cancellationToken) =>
         {
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             var pool = await client.GetAsync($"/1.0/storage-pools/{Uri.EscapeDataString(result.GetValue(showName)!)}", cancellationToken).ConfigureAwait(false);
             Console.Write(OutputFormat.Render(pool, "yaml"));
             return 0;
@@ -70,7 +70,7 @@ public static class StorageCommands
         delete.SetAction(async (result, cancellationToken) =>
         {
             string name = result.GetValue(deleteName)!;
-            using var client = new IncusClient(IncusClient.DefaultSocketPath());
+            using var client = IncusClient.Connect();
             await client.SendAsync(HttpMethod.Delete, $"/1.0/storage-pools/{Uri.EscapeDataString(name)}", null, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"Storage pool {name} deleted");
             return 0;

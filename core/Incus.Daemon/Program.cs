@@ -9,6 +9,7 @@ using Incus.Daemon.Networks;
 using Incus.Daemon.Operations;
 using Incus.Daemon.Plugins;
 using Incus.Daemon.Profiles;
+using Incus.Daemon.Remote;
 using Incus.Daemon.Server;
 using Incus.Daemon.Storage;
 using Incus.Platform;
@@ -80,12 +81,27 @@ try
     await firewall.SelectAsync(drivers, netHelper, Log.Logger, CancellationToken.None);
     await networks.ReconcileAsync(instances.NicLinksInUse(), CancellationToken.None);
 
-    var builder = WebApplication.CreateSlimBuilder();
-    builder.Logging.ClearProviders();
-    builder.Logging.AddSerilog(Log.Logger);
-    builder.WebHost.ConfigureKestrel(kestrel =>
+    var exec = new Incus.Daemon.Exec.ExecService(helpers.Lxc, operations, options.Layout, Log.Logger);
+    var trust = new TrustStore(database);
+    await using var https = new HttpsEndpoint(Log.Logger);
+    var services = new CoreServices(server, operations, events, helpers, storagePools, images, profiles, networks, instances, exec,
+        trust, new TrustTokens(operations), https);
+
+    using var identity = ServerIdentity.TryLoad(options.Layout, out string? identityError);
+    if (identity is null)
     {
-        kestrel.AddServerHeader = false;
+        Log.Error("the TLS listener is unavailable: {Reason}", identityError);
+    }
+    server.Identity = identity;
+    server.ListenAddresses = https.Addresses;
+    https.Changed = server.ListenerChanged;
+    var tlsAuthenticator = new TlsClientAuthenticator(trust);
+    https.Factory = address => ApiApplication.Build(services, tlsAuthenticator, Log.Logger,
+        kestrel => kestrel.Listen(address.EndPoint, listen => listen.UseHttps(TlsPolicy.For(identity
+            ?? throw new InvalidOperationException(identityError)))),
+        builder => builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>());
+
+    var app = ApiApplication.Build(services, new UnixPeerAuthenticator(), Log.Logger, kestrel =>
         kestrel.ListenHandle((ulong)options.ListenFd, listen => listen.Use(next => connection =>
         {
             // Decide access once per connection from the kernel's view of the peer.
@@ -95,19 +111,20 @@ try
                 connection.Items[PeerAccess.ItemKey] = PeerAccess.Decide(SocketPeer.Read(socket), options.SocketGroupId, options.SocketGroup);
             }
             return next(connection);
-        }));
-    });
-    var app = builder.Build();
-    app.UseMiddleware<AccessAndErrorMiddleware>(Log.Logger);
-    app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-    ApiRoutes.Map(app, server, operations, events, helpers);
-    StoragePoolRoutes.Map(app, storagePools);
-    ImageRoutes.Map(app, images);
-    ProfileRoutes.Map(app, profiles);
-    NetworkRoutes.Map(app, networks);
-    var exec = new Incus.Daemon.Exec.ExecService(helpers.Lxc, operations, options.Layout, Log.Logger);
-    InstanceRoutes.Map(app, instances, operations, exec);
-    InstanceRoutes.MapOperationWebsockets(app, exec);
+        })));
+
+    if (server.Config.GetValueOrDefault(ServerConfigKeys.HttpsAddress) is { Length: > 0 } httpsAddress)
+    {
+        try
+        {
+            await https.ApplyAsync(httpsAddress, CancellationToken.None);
+        }
+        catch (ApiException ex)
+        {
+            // The socket still serves, so the address can be corrected; Incus does the same.
+            Log.Error("{Message}; the TLS listener stays off until core.https_address changes", ex.Message);
+        }
+    }
 
     // The supervisor holds our stdin; when it goes away, so do we.
     var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

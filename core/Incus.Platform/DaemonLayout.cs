@@ -16,6 +16,9 @@ public sealed record DaemonLayout(string Root)
     public string RunDirectory => Path.Combine(Root, "run");
     public string HelperStateRoot => Path.Combine(Root, "helpers");
     public string ImageDirectory => Path.Combine(Root, "images");
+    /// <summary>The TLS listener's certificate (root-owned, 0644) and key (owned by the core's user, 0600).</summary>
+    public string ServerCertificate => Path.Combine(Root, "server.crt");
+    public string ServerKey => Path.Combine(Root, "server.key");
 
     public string HelperSocket(string helper) => Path.Combine(RunDirectory, $"helper-{helper}.socket");
 

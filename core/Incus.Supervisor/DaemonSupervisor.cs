@@ -39,6 +39,11 @@ public sealed class DaemonSupervisor(SupervisorOptions options, ILogger log) : I
         }
 
         PrepareDirectories(coreUser.Uid, coreUser.Gid);
+        // INCUS_DIR is root's, so the core could not create these itself; see docs/decisions/0003.
+        if (ServerCertificateFiles.Ensure(layout, coreUser.Uid, coreUser.Gid, Environment.MachineName))
+        {
+            log.Warning("generated the server certificate {Certificate}", layout.ServerCertificate);
+        }
         var apiListener = Listen(layout.ApiSocket, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite, 0, socketGid);
         foreach (string helper in HelperNames)
         {

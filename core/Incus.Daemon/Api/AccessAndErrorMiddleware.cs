@@ -1,30 +1,30 @@
 using Incus.Daemon.Helpers;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Serilog;
 
 namespace Incus.Daemon.Api;
 
 /// <summary>
-/// First in the pipeline: refuses peers that are not root or in the socket group, and turns every
-/// failure (thrown or a bare status code) into the Incus error envelope.
+/// First in the pipeline (after routing): decides who is asking, refuses peers that may not use this
+/// listener, keeps untrusted clients to the endpoints marked <see cref="AllowUntrustedAttribute"/>,
+/// and turns every failure (thrown or a bare status code) into the Incus error envelope.
 /// </summary>
-public sealed class AccessAndErrorMiddleware(RequestDelegate next, ILogger log)
+public sealed class AccessAndErrorMiddleware(RequestDelegate next, ILogger log, IRequestAuthenticator authenticator)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
-        if (items is null || !items.TryGetValue(PeerAccess.ItemKey, out var value) || value is not PeerAccess access)
+        var identity = authenticator.Authenticate(context, out string? refusal);
+        if (identity is null)
         {
-            await EnvelopeWriter.ErrorAsync(context.Response, 403, "not authorized: the peer's credentials are unknown").ConfigureAwait(false);
+            await EnvelopeWriter.ErrorAsync(context.Response, 403, refusal ?? "not authorized").ConfigureAwait(false);
             return;
         }
-        if (!access.Allowed)
+        if (!identity.Trusted && context.GetEndpoint()?.Metadata.GetMetadata<AllowUntrustedAttribute>() is null)
         {
-            await EnvelopeWriter.ErrorAsync(context.Response, 403, access.Refusal!).ConfigureAwait(false);
+            await EnvelopeWriter.ErrorAsync(context.Response, 403, "not authorized").ConfigureAwait(false);
             return;
         }
-        context.Items[PeerAccess.ItemKey] = access;
+        context.Items[RequestIdentity.ItemKey] = identity;
 
         try
         {

@@ -3,6 +3,7 @@ using Incus.Api;
 using Incus.Daemon.Events;
 using Incus.Daemon.Helpers;
 using Incus.Daemon.Operations;
+using Incus.Daemon.Remote;
 using Incus.Daemon.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,18 +16,23 @@ public static class ApiRoutes
 {
     private static readonly string[] RootMetadata = ["/1.0"];
 
-    public static void Map(IEndpointRouteBuilder app, ServerState server, OperationManager operations, EventHub events, HelperClients helpers)
+    public static void Map(IEndpointRouteBuilder app, ServerState server, OperationManager operations, EventHub events, HelperClients helpers,
+        HttpsEndpoint https)
     {
-        app.MapGet("/", (HttpContext context) => EnvelopeWriter.SyncAsync(context.Response, RootMetadata));
+        app.MapGet("/", (HttpContext context) => EnvelopeWriter.SyncAsync(context.Response, RootMetadata)).AllowUntrusted();
 
         app.MapGet("/1.0", (HttpContext context) =>
         {
-            var access = (PeerAccess)context.Items[PeerAccess.ItemKey]!;
-            var (envelope, etag) = server.TrustedAnswer(access.UserName);
+            var identity = RequestIdentity.Of(context);
+            if (!identity.Trusted)
+            {
+                return EnvelopeWriter.SyncAsync(context.Response, server.Untrusted());
+            }
+            var (envelope, etag) = server.TrustedAnswer(identity.UserName, identity.Method);
             return EnvelopeWriter.SyncBytesAsync(context.Response, envelope, etag);
-        });
-        app.MapPut("/1.0", (HttpContext context) => UpdateServerAsync(context, server, events, replace: true));
-        app.MapPatch("/1.0", (HttpContext context) => UpdateServerAsync(context, server, events, replace: false));
+        }).AllowUntrusted();
+        app.MapPut("/1.0", (HttpContext context) => UpdateServerAsync(context, server, events, https, replace: true));
+        app.MapPatch("/1.0", (HttpContext context) => UpdateServerAsync(context, server, events, https, replace: false));
 
         app.MapGet("/1.0/operations", (HttpContext context) => ListOperationsAsync(context, operations));
         app.MapGet("/1.0/operations/{id}", (HttpContext context, string id) =>
@@ -56,12 +62,40 @@ public static class ApiRoutes
         await EnvelopeWriter.SyncAsync(context.Response, server.RecordHardening(report)).ConfigureAwait(false);
     }
 
-    private static async Task UpdateServerAsync(HttpContext context, ServerState server, EventHub events, bool replace)
+    private static async Task UpdateServerAsync(HttpContext context, ServerState server, EventHub events, HttpsEndpoint https, bool replace)
     {
         var body = await RequestBody.ReadAsync<ServerPut>(context.Request).ConfigureAwait(false);
-        if (server.ApplyConfig(body.Config ?? new Dictionary<string, string?>(), replace, Etags.IfMatch(context.Request)) is { } error)
+        var requested = body.Config ?? new Dictionary<string, string?>();
+        await ServerUpdates.Gate.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        try
         {
-            throw ApiException.BadRequest(error);
+            // The listener moves first: an address it cannot bind is refused before anything is stored.
+            string before = server.Config.GetValueOrDefault(ServerConfigKeys.HttpsAddress) ?? "";
+            string after = requested.TryGetValue(ServerConfigKeys.HttpsAddress, out string? value) ? value ?? "" : replace ? "" : before;
+            if (after.Length > 0 && ServerConfigKeys.Validate(ServerConfigKeys.HttpsAddress, after) is { } invalid)
+            {
+                throw ApiException.BadRequest(invalid);
+            }
+            await https.ApplyAsync(after, context.RequestAborted).ConfigureAwait(false);
+            string? error;
+            try
+            {
+                error = server.ApplyConfig(requested, replace, Etags.IfMatch(context.Request));
+            }
+            catch (ApiException)
+            {
+                await https.ApplyAsync(before, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+            if (error is not null)
+            {
+                await https.ApplyAsync(before, CancellationToken.None).ConfigureAwait(false);
+                throw ApiException.BadRequest(error);
+            }
+        }
+        finally
+        {
+            ServerUpdates.Gate.Release();
         }
         events.Publish("lifecycle", new Dictionary<string, object> { ["action"] = "config-updated", ["source"] = "/1.0" });
         await EnvelopeWriter.SyncAsync(context.Response, new Dictionary<string, string>()).ConfigureAwait(false);

@@ -17,11 +17,11 @@ public static class ImageRoutes
     {
         app.MapGet("/1.0/images", (HttpContext context) =>
         {
-            var all = images.List();
+            var all = Visible(context, images.List());
             return Recursion.Of(context) == 0
                 ? EnvelopeWriter.SyncAsync(context.Response, all.Select(i => $"/1.0/images/{i.Fingerprint}").ToList())
                 : EnvelopeWriter.SyncAsync(context.Response, all);
-        });
+        }).AllowUntrusted();
         app.MapPost("/1.0/images", async (HttpContext context) =>
         {
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -48,8 +48,13 @@ public static class ImageRoutes
         app.MapGet("/1.0/images/aliases/{name}", (HttpContext context, string name) =>
         {
             var alias = images.GetAlias(name);
+            if (!RequestIdentity.Of(context).Trusted)
+            {
+                // An alias of a private image does not exist for an untrusted client.
+                GetVisible(context, images, alias.Target);
+            }
             return EnvelopeWriter.SyncAsync(context.Response, alias, Etags.Of(new { alias.Description, alias.Target }));
-        });
+        }).AllowUntrusted();
         app.MapPut("/1.0/images/aliases/{name}", (HttpContext context, string name) => UpdateAliasAsync(context, images, name, replace: true));
         app.MapPatch("/1.0/images/aliases/{name}", (HttpContext context, string name) => UpdateAliasAsync(context, images, name, replace: false));
         app.MapPost("/1.0/images/aliases/{name}", async (HttpContext context, string name) =>
@@ -66,20 +71,58 @@ public static class ImageRoutes
 
         app.MapGet("/1.0/images/{fingerprint}", (HttpContext context, string fingerprint) =>
         {
-            var image = images.Get(fingerprint);
+            var image = GetVisible(context, images, fingerprint);
             return EnvelopeWriter.SyncAsync(context.Response, image, Etags.Of(Writable(image)));
-        });
+        }).AllowUntrusted();
         app.MapPut("/1.0/images/{fingerprint}", (HttpContext context, string fingerprint) => UpdateAsync(context, images, fingerprint, replace: true));
         app.MapPatch("/1.0/images/{fingerprint}", (HttpContext context, string fingerprint) => UpdateAsync(context, images, fingerprint, replace: false));
         app.MapDelete("/1.0/images/{fingerprint}", (HttpContext context, string fingerprint) =>
             EnvelopeWriter.AsyncAsync(context.Response, images.Delete(fingerprint).Snapshot()));
         app.MapGet("/1.0/images/{fingerprint}/export", async (HttpContext context, string fingerprint) =>
         {
-            var image = images.Find(fingerprint);
+            var image = images.Find(GetVisible(context, images, fingerprint).Fingerprint);
             context.Response.ContentType = "application/octet-stream";
             context.Response.Headers.ContentDisposition = $"attachment; filename={(image.Filename.Length > 0 ? image.Filename : image.Fingerprint + ".tar.gz")}";
             await context.Response.SendFileAsync(images.PathOf(image), context.RequestAborted).ConfigureAwait(false);
-        });
+        }).AllowUntrusted();
+    }
+
+    /// <summary>Untrusted clients see public images only, and only in the default project.</summary>
+    private static IReadOnlyList<Image> Visible(HttpContext context, IReadOnlyList<Image> all)
+    {
+        if (RequestIdentity.Of(context).Trusted)
+        {
+            return all;
+        }
+        RequireDefaultProject(context);
+        return all.Where(i => i.Public).ToList();
+    }
+
+    /// <summary>
+    /// The image a fingerprint prefix names, among those the caller may see. For an untrusted client
+    /// the prefix is matched against public images only, so a private image is "not found" and not
+    /// even its fingerprint's prefix is revealed.
+    /// </summary>
+    private static Image GetVisible(HttpContext context, ImageService images, string fingerprint)
+    {
+        if (RequestIdentity.Of(context).Trusted)
+        {
+            return images.Get(fingerprint);
+        }
+        RequireDefaultProject(context);
+        var matches = images.List(publicOnly: true)
+            .Where(i => fingerprint.Length > 0 && i.Fingerprint.StartsWith(fingerprint.ToLowerInvariant(), StringComparison.Ordinal))
+            .Take(2).ToList();
+        return matches.Count == 1 ? matches[0] : throw ApiException.NotFound("Image not found");
+    }
+
+    private static void RequireDefaultProject(HttpContext context)
+    {
+        var query = context.Request.Query;
+        if ((query["project"] is { Count: > 0 } project && project[0] is not ("" or "default")) || query.ContainsKey("all-projects"))
+        {
+            throw ApiException.BadRequest("Unauthenticated image queries are only possible against the default project");
+        }
     }
 
     private static ImagePut Writable(Image image) => new()

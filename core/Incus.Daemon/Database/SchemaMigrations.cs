@@ -83,6 +83,19 @@ public static class SchemaMigrations
             config      TEXT NOT NULL DEFAULT '{}'
         );
         """,
+        // 7: the remote API's trust store; certificate is the PEM, projects a JSON array.
+        """
+        CREATE TABLE certificates (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            fingerprint TEXT NOT NULL UNIQUE,
+            type        TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            certificate TEXT NOT NULL,
+            restricted  INTEGER NOT NULL DEFAULT 0,
+            projects    TEXT NOT NULL DEFAULT '[]',
+            description TEXT NOT NULL DEFAULT ''
+        );
+        """,
     ];
 
     public static int Apply(LocalDatabase database) => Apply(database, Steps);

@@ -6,6 +6,15 @@ namespace Incus.Daemon.Server;
 /// </summary>
 public static class ServerConfigKeys
 {
+    /// <summary>Where the TLS listener listens; unset means local only.</summary>
+    public const string HttpsAddress = "core.https_address";
+
+    /// <summary>How long a trust token stays valid.</summary>
+    public const string RemoteTokenExpiry = "core.remote_token_expiry";
+
+    /// <summary>Trust tokens expire after a day unless <see cref="RemoteTokenExpiry"/> says otherwise (Incus's never expire by default).</summary>
+    public static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromDays(1);
+
     /// <summary>Null when the key and value are acceptable; otherwise the error message.</summary>
     public static string? Validate(string key, string value)
     {
@@ -16,6 +25,15 @@ public static class ServerConfigKeys
                 ? $"Invalid value for config key \"{key}\": control characters are not allowed"
                 : null;
         }
-        return $"Invalid config key \"{key}\": unknown key";
+        return key switch
+        {
+            HttpsAddress => Incus.Api.HttpsListenAddress.TryParse(value, out string? error) is null
+                ? $"Invalid value for config key \"{key}\": {error}"
+                : null,
+            RemoteTokenExpiry => ExpiryDuration.TryParse(value) is null
+                ? $"Invalid value for config key \"{key}\": expected a duration such as 30M, 12H or 1d 12H"
+                : null,
+            _ => $"Invalid config key \"{key}\": unknown key",
+        };
     }
 }

@@ -20,6 +20,12 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
     private readonly Dictionary<string, (byte[] Envelope, string ETag)> _trustedAnswers = new(StringComparer.Ordinal);
     private long _version;
 
+    /// <summary>The TLS certificate, once loaded; shown in the trusted environment.</summary>
+    public ServerIdentity? Identity { get; set; }
+
+    /// <summary>Where the TLS listener is reachable (empty when it is off).</summary>
+    public Func<IReadOnlyList<string>> ListenAddresses { get; set; } = () => [];
+
     public Dictionary<string, string> Config
     {
         get
@@ -80,28 +86,49 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
     }
 
     /// <summary>The whole <c>GET /1.0</c> sync envelope for a trusted user, and its ETag.</summary>
-    public (byte[] Envelope, string ETag) TrustedAnswer(string userName)
+    public (byte[] Envelope, string ETag) TrustedAnswer(string userName, string method = "unix")
     {
         long version;
+        string key = $"{method}\n{userName}";
         lock (_gate)
         {
-            if (_trustedAnswers.TryGetValue(userName, out var cached))
+            if (_trustedAnswers.TryGetValue(key, out var cached))
             {
                 return cached;
             }
             version = _version;
         }
-        var info = Trusted(userName);
+        var info = Trusted(userName, method);
         var answer = (Api.EnvelopeWriter.SerializeSync(info), Api.Etags.Of(new ServerPut { Config = info.Config! }));
         lock (_gate)
         {
             // A change may have landed while serialising; cache only what is still current.
             if (version == _version)
             {
-                _trustedAnswers[userName] = answer;
+                _trustedAnswers[key] = answer;
             }
         }
         return answer;
+    }
+
+    /// <summary>
+    /// <c>GET /1.0</c> for an untrusted TLS client: no extensions, no environment, and of the config
+    /// only the <c>user.ui.*</c> keys, which a web UI needs before login.
+    /// </summary>
+    public ServerInfo Untrusted() => new()
+    {
+        Config = Config.Where(kv => kv.Key.StartsWith("user.ui.", StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal),
+        Auth = "untrusted",
+        AuthMethods = ["tls"],
+    };
+
+    /// <summary>Drops the cached answers after a change they show that is not in the config (the listener's addresses).</summary>
+    public void ListenerChanged()
+    {
+        lock (_gate)
+        {
+            Invalidate();
+        }
     }
 
     /// <summary>Drops cached answers; called under the lock on every change they depend on.</summary>
@@ -111,7 +138,7 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
         _trustedAnswers.Clear();
     }
 
-    public ServerInfo Trusted(string userName)
+    public ServerInfo Trusted(string userName, string method = "unix")
     {
         IReadOnlyList<HardeningStatus> hardening;
         lock (_gate)
@@ -126,9 +153,12 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
             Auth = "trusted",
             AuthMethods = ["tls"],
             AuthUserName = userName,
-            AuthUserMethod = "unix",
+            AuthUserMethod = method,
             Environment = new ServerEnvironment
             {
+                Addresses = ListenAddresses(),
+                Certificate = Identity?.Pem ?? "",
+                CertificateFingerprint = Identity?.Fingerprint ?? "",
                 Architectures = host.Architectures,
                 Firewall = string.Join(" | ", drivers.Firewalls.Keys),
                 Kernel = host.Kernel,

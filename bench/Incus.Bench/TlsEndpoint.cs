@@ -1,0 +1,6 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Incus.Bench;
+
+/// <summary>A TLS target: host and port, and the client certificate to present (null: measure as an untrusted client).</summary>
+public sealed record TlsEndpoint(string Host, int Port, X509Certificate2? ClientCertificate);

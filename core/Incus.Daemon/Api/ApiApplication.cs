@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
+using Serilog;
+
+namespace Incus.Daemon.Api;
+
+/// <summary>
+/// Builds a web application serving the whole API. The Unix socket and the TLS listener are two
+/// such applications over the same services, so the TLS one can be started and stopped at runtime
+/// without touching the socket.
+/// </summary>
+public static class ApiApplication
+{
+    public static WebApplication Build(CoreServices services, IRequestAuthenticator authenticator, Serilog.ILogger log,
+        Action<KestrelServerOptions> listen, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(log);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            listen(kestrel);
+        });
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.UseMiddleware<AccessAndErrorMiddleware>(log, authenticator);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        ApiRoutes.Map(app, services.Server, services.Operations, services.Events, services.Helpers, services.Https);
+        CertificateRoutes.Map(app, services.Trust, services.Tokens, services.Server, services.Https);
+        StoragePoolRoutes.Map(app, services.StoragePools);
+        ImageRoutes.Map(app, services.Images);
+        ProfileRoutes.Map(app, services.Profiles);
+        NetworkRoutes.Map(app, services.Networks);
+        InstanceRoutes.Map(app, services.Instances, services.Operations, services.Exec);
+        InstanceRoutes.MapOperationWebsockets(app, services.Exec);
+        return app;
+    }
+}

@@ -112,7 +112,7 @@ public static class NicFilterModel
     public static string Canonical(string value, AddressFamily family)
     {
         ArgumentNullException.ThrowIfNull(value);
-        string text = value.Trim();
+        string text = value;
         int slash = text.IndexOf('/', StringComparison.Ordinal);
         string addressPart = slash < 0 ? text : text[..slash];
         if (addressPart.Contains('%', StringComparison.Ordinal) || !IPAddress.TryParse(addressPart, out var address) || address.AddressFamily != family)

@@ -80,6 +80,8 @@ try
     await StartupHardening.ApplyAsync(helpers, server, Log.Logger);
     await firewall.SelectAsync(drivers, netHelper, Log.Logger, CancellationToken.None);
     await networks.ReconcileAsync(instances.NicLinksInUse(), CancellationToken.None);
+    var filterWatch = new NicFilterWatch(instances, networking, netHelper, events, Log.Logger);
+    await filterWatch.ReconcileAllAsync(CancellationToken.None);
 
     var exec = new Incus.Daemon.Exec.ExecService(helpers.Lxc, operations, options.Layout, Log.Logger);
     var trust = new TrustStore(database);
@@ -128,6 +130,7 @@ try
 
     // The supervisor holds our stdin; when it goes away, so do we.
     var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+    _ = Task.Run(() => filterWatch.RunAsync(lifetime.ApplicationStopping));
     _ = Task.Run(async () =>
     {
         while (await Console.In.ReadLineAsync() is not null)

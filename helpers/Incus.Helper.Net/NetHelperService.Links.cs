@@ -83,6 +83,28 @@ public sealed partial class NetHelperService
             await FixedCommand.RunAsync(Nft, ["-j", "-f", "-"], json, cancellationToken).ConfigureAwait(false);
         });
 
+    public async Task<NftablesListing> ListNftablesAsync(NftablesQuery query, CancellationToken cancellationToken = default)
+    {
+        // Read-only and frequent (drift checks), so it neither takes the writer lock nor fills the
+        // audit log; the request is still validated and the command built here.
+        Required(query, "query");
+        var objects = NftablesBatchValidator.ValidateQuery(query);
+        var documents = new List<string>();
+        foreach (var (family, kind, name) in objects)
+        {
+            try
+            {
+                documents.Add(await FixedCommand.RunAsync(Nft, ["-j", "list", kind, family, NftablesBatchValidator.Table, name], cancellationToken: cancellationToken)
+                    .ConfigureAwait(false));
+            }
+            catch (InvalidOperationException ex) when (ex.Message.Contains("No such file or directory", StringComparison.Ordinal))
+            {
+                return new NftablesListing { Found = false, Documents = [] };
+            }
+        }
+        return new NftablesListing { Found = true, Documents = documents };
+    }
+
     private const string Nft = "/usr/sbin/nft";
 
     private static async Task WriteSysctl(string path, string value, CancellationToken cancellationToken)

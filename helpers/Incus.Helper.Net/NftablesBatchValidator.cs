@@ -94,4 +94,32 @@ public static class NftablesBatchValidator
             throw new HelperRequestException($"json: {field} \"{RequestValidation.Printable(value)}\" is not a plain identifier");
         }
     }
+
+    public const int MaxQueryObjects = 16;
+    private static readonly HashSet<string> ListableKinds = ["chain", "map", "set"];
+
+    /// <summary>The objects of a listing request, each checked; throws <see cref="HelperRequestException"/> when refused.</summary>
+    public static IReadOnlyList<(string Family, string Kind, string Name)> ValidateQuery(Incus.Sdk.Helpers.NftablesQuery query)
+    {
+        if (query.Objects is null || query.Objects.Count is 0 or > MaxQueryObjects)
+        {
+            throw new HelperRequestException($"objects: 1 to {MaxQueryObjects} are allowed");
+        }
+        var result = new List<(string, string, string)>();
+        foreach (var entry in query.Objects)
+        {
+            if (entry is null || !Families.Contains(entry.Family ?? "") || !ListableKinds.Contains(entry.Kind ?? ""))
+            {
+                throw new HelperRequestException($"objects: only a chain, map or set of a family in {string.Join(", ", Families)} may be listed");
+            }
+            Identifier(entry.Name ?? "", "name");
+            if (!char.IsAsciiLetter(entry.Name![0]))
+            {
+                // The name becomes an argument of nft; one starting with '-' would be read as an option.
+                throw new HelperRequestException("objects: a name must start with a letter");
+            }
+            result.Add((entry.Family!, entry.Kind!, entry.Name!));
+        }
+        return result;
+    }
 }

@@ -12,12 +12,18 @@ namespace Incus.Plugins.NetworkBridge;
 /// <c>nictype=bridged</c> (or <c>network=</c> a bridge): a veth pair whose host side joins the bridge
 /// and whose peer the runtime moves into the container.
 /// </summary>
-public sealed class BridgedNicDriver : INicDeviceDriver
+public sealed partial class BridgedNicDriver : INicDeviceDriver
 {
-    private static readonly HashSet<string> Keys = ["type", "nictype", "network", "parent", "name", "hwaddr", "mtu", "host_name", "ipv4.address", "ipv6.address"];
+    public const string MacFilteringKey = "security.mac_filtering";
+    public const string Ipv4FilteringKey = "security.ipv4_filtering";
+    public const string Ipv6FilteringKey = "security.ipv6_filtering";
 
-    /// <summary>Keys of the filtering issue; refused until they are enforced, so nobody relies on a filter that is not there.</summary>
-    private static readonly HashSet<string> NotYetEnforced = ["security.mac_filtering", "security.ipv4_filtering", "security.ipv6_filtering"];
+    /// <summary>Keys a running NIC takes in place: they change only its filter and its reservations.</summary>
+    private static readonly HashSet<string> LiveKeys =
+    [
+        "ipv4.address", "ipv6.address", "ipv4.routes", "ipv4.routes.external", "ipv6.routes", "ipv6.routes.external",
+        MacFilteringKey, Ipv4FilteringKey, Ipv6FilteringKey,
+    ];
 
     public string Name => "bridged";
 
@@ -25,74 +31,92 @@ public sealed class BridgedNicDriver : INicDeviceDriver
 
     public string? NetworkType => "bridge";
 
-    public string? ValidateConfig(IReadOnlyDictionary<string, string> config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        foreach (var (key, value) in config.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            if (NotYetEnforced.Contains(key))
-            {
-                return $"Invalid device option \"{key}\": bridged NIC filtering is not available in this build";
-            }
-            if (!Keys.Contains(key))
-            {
-                return $"Invalid device option \"{key}\": unknown key for a bridged NIC";
-            }
-            string? problem = key switch
-            {
-                "name" or "host_name" or "parent" or "network" => value.Length is >= 1 and <= 15 && value is not ("." or "..") && value[0] != '-'
-                    && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-') ? null : "not a valid interface name",
-                "hwaddr" => value.Length == 17 && PhysicalAddress.TryParse(value, out var mac) && (mac.GetAddressBytes()[0] & 1) == 0 && mac.GetAddressBytes().Any(b => b != 0)
-                    ? null : "not a unicast MAC address",
-                "mtu" => int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int mtu) && mtu is >= 1280 and <= 9000
-                    ? null : "not an MTU between 1280 and 9000",
-                "ipv4.address" => IPAddress.TryParse(value, out var v4) && v4.AddressFamily == AddressFamily.InterNetwork && !value.Contains('/') ? null : "not an IPv4 address",
-                "ipv6.address" => IPAddress.TryParse(value, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6 && !value.Contains('/') && !value.Contains('%') ? null : "not an IPv6 address",
-                _ => null,
-            };
-            if (problem is not null)
-            {
-                return $"Invalid value for device option \"{key}\": \"{value}\" is {problem}";
-            }
-        }
-        bool hasNetwork = config.ContainsKey("network");
-        bool hasParent = config.ContainsKey("parent");
-        if (hasNetwork && hasParent)
-        {
-            return "Invalid device option \"parent\": cannot be used together with \"network\"";
-        }
-        if (!hasNetwork && !hasParent)
-        {
-            return "Invalid device: a bridged NIC needs \"network\" or \"parent\"";
-        }
-        return null;
-    }
-
     public async Task<NicAttachment> StartAsync(NicContext nic, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(nic);
         string peer = PeerName(nic.HostName);
         await RemoveLinksAsync(nic.Helper, nic.HostName, peer, cancellationToken).ConfigureAwait(false);
+        // The filter goes in before the link exists (it matches by name), so no frame of the NIC is
+        // ever bridged unfiltered.
+        var reservations = await ApplyFilterAsync(nic, wasFiltered: false, cancellationToken).ConfigureAwait(false);
         int? mtu = nic.Config.GetValueOrDefault("mtu") is { Length: > 0 } own ? int.Parse(own, System.Globalization.CultureInfo.InvariantCulture)
             : nic.NetworkConfig.GetValueOrDefault("bridge.mtu") is { Length: > 0 } bridgeMtu ? int.Parse(bridgeMtu, System.Globalization.CultureInfo.InvariantCulture) : null;
-        await nic.Helper.CreateVethPairAsync(new VethPairSpec
+        try
         {
-            HostName = nic.HostName, PeerName = peer, Bridge = nic.Parent, Mtu = mtu, PeerHwAddr = nic.HwAddr,
-        }, cancellationToken).ConfigureAwait(false);
-        if (Directory.Exists($"/proc/sys/net/ipv6/conf/{nic.HostName}"))
-        {
-            // The host side of a bridge port needs no address of its own, link-local included.
-            await nic.Helper.SetInterfaceSysctlAsync(new InterfaceSysctl { Interface = nic.HostName, Family = "ipv6", Key = "disable_ipv6", Value = "1" }, cancellationToken)
-                .ConfigureAwait(false);
+            await nic.Helper.CreateVethPairAsync(new VethPairSpec
+            {
+                HostName = nic.HostName, PeerName = peer, Bridge = nic.Parent, Mtu = mtu, PeerHwAddr = nic.HwAddr,
+            }, cancellationToken).ConfigureAwait(false);
+            if (Directory.Exists($"/proc/sys/net/ipv6/conf/{nic.HostName}"))
+            {
+                // The host side of a bridge port needs no address of its own, link-local included.
+                await nic.Helper.SetInterfaceSysctlAsync(new InterfaceSysctl { Interface = nic.HostName, Family = "ipv6", Key = "disable_ipv6", Value = "1" }, cancellationToken)
+                    .ConfigureAwait(false);
+            }
         }
-        return new NicAttachment { Link = peer, Mtu = mtu };
+        catch
+        {
+            await RemoveLinksAsync(nic.Helper, nic.HostName, peer, CancellationToken.None).ConfigureAwait(false);
+            if (BridgedNicFilter.Wanted(nic.Config))
+            {
+                await ClearFilterAsync(nic, CancellationToken.None).ConfigureAwait(false);
+            }
+            throw;
+        }
+        return new NicAttachment { Link = peer, Mtu = mtu, Reservations = reservations };
     }
 
-    public Task StopAsync(NicContext nic, CancellationToken cancellationToken)
+    public async Task StopAsync(NicContext nic, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(nic);
-        return RemoveLinksAsync(nic.Helper, nic.HostName, PeerName(nic.HostName), cancellationToken);
+        // Link first, filter second: while the link exists, its filter does.
+        await RemoveLinksAsync(nic.Helper, nic.HostName, PeerName(nic.HostName), cancellationToken).ConfigureAwait(false);
+        if (BridgedNicFilter.Wanted(nic.Config))
+        {
+            await ClearFilterAsync(nic, cancellationToken).ConfigureAwait(false);
+        }
     }
+
+    public async Task<NicReservations?> UpdateAsync(NicContext before, NicContext after, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var changed = before.Config.Keys.Union(after.Config.Keys).Where(k => before.Config.GetValueOrDefault(k) != after.Config.GetValueOrDefault(k));
+        if (changed.Any(k => !LiveKeys.Contains(k)) || before.Parent != after.Parent || before.HostName != after.HostName)
+        {
+            return null;
+        }
+        // One transaction replaces the old filter with the new one; turning it off removes it.
+        return await ApplyFilterAsync(after, BridgedNicFilter.Wanted(before.Config), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<NicReservations> ReconcileAsync(NicContext nic, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(nic);
+        return ApplyFilterAsync(nic, wasFiltered: false, cancellationToken);
+    }
+
+    public bool HasHostFilter(IReadOnlyDictionary<string, string> config) => BridgedNicFilter.Wanted(config);
+
+    private static async Task<NicReservations> ApplyFilterAsync(NicContext nic, bool wasFiltered, CancellationToken cancellationToken)
+    {
+        if (!BridgedNicFilter.Wanted(nic.Config))
+        {
+            if (wasFiltered)
+            {
+                await ClearFilterAsync(nic, cancellationToken).ConfigureAwait(false);
+            }
+            return new NicReservations();
+        }
+        var firewall = nic.Firewall ?? throw new InvalidOperationException(
+            $"Device \"{nic.Device}\": bridged NIC filtering needs a working firewall driver, and none works on this host");
+        var (spec, reservations) = await BridgedNicFilter.ComputeAsync(nic, cancellationToken).ConfigureAwait(false);
+        await firewall.ApplyNicFilterAsync(spec, nic.Helper, cancellationToken).ConfigureAwait(false);
+        return reservations;
+    }
+
+    private static Task ClearFilterAsync(NicContext nic, CancellationToken cancellationToken) =>
+        nic.Firewall is { } firewall ? firewall.ClearNicFilterAsync(nic.HostName, nic.Helper, cancellationToken) : Task.CompletedTask;
 
     /// <summary>The peer's temporary host name: derived from the host side, so a restart finds it again.</summary>
     public static string PeerName(string hostName) =>

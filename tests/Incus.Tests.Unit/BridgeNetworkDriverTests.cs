@@ -81,11 +81,12 @@ public sealed class BridgeNetworkDriverTests
     }
 
     [Fact]
-    public void BridgedNicsRefuseFilteringKeysUntilTheyAreEnforced()
+    public void BridgedNicsCheckTheirKeys()
     {
         var nic = new BridgedNicDriver();
         Assert.Null(nic.ValidateConfig(new Dictionary<string, string> { ["type"] = "nic", ["network"] = "br", ["hwaddr"] = "10:66:6a:00:00:02" }));
-        Assert.Contains("security.mac_filtering", nic.ValidateConfig(new Dictionary<string, string> { ["type"] = "nic", ["network"] = "br", ["security.mac_filtering"] = "true" }));
+        Assert.Null(nic.ValidateConfig(new Dictionary<string, string> { ["type"] = "nic", ["network"] = "br", ["security.mac_filtering"] = "true" }));
+        Assert.Contains("security.port_isolation", nic.ValidateConfig(new Dictionary<string, string> { ["type"] = "nic", ["network"] = "br", ["security.port_isolation"] = "true" }));
         Assert.Contains("parent", nic.ValidateConfig(new Dictionary<string, string> { ["type"] = "nic", ["network"] = "br", ["parent"] = "br" }));
         Assert.Contains("ipv4.address", nic.ValidateConfig(new Dictionary<string, string> { ["type"] = "nic", ["network"] = "br", ["ipv4.address"] = "192.0.2.5/24" }));
         Assert.Equal(BridgedNicDriver.PeerName("veth12345678"), BridgedNicDriver.PeerName("veth12345678"));

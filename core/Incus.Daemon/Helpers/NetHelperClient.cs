@@ -46,4 +46,7 @@ public sealed class NetHelperClient(HelperConnection<INetHelper> connection) : I
 
     public Task ApplyNftablesAsync(NftablesBatch batch, CancellationToken cancellationToken = default) =>
         connection.CallAsync("ApplyNftables", (helper, token) => helper.ApplyNftablesAsync(batch, token), cancellationToken);
+
+    public Task<NftablesListing> ListNftablesAsync(NftablesQuery query, CancellationToken cancellationToken = default) =>
+        connection.CallAsync("ListNftables", (helper, token) => helper.ListNftablesAsync(query, token), cancellationToken);
 }

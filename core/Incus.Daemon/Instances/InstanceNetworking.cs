@@ -10,7 +10,7 @@ namespace Incus.Daemon.Instances;
 /// side made by the NIC's driver at start and removed at stop, and each network's static host
 /// entries kept in step with the instances attached to it.
 /// </summary>
-public sealed class InstanceNetworking(NetworkService networks, INetHelper helper)
+public sealed partial class InstanceNetworking(NetworkService networks, INetHelper helper)
 {
     /// <summary>The OUI Incus uses for the MACs it generates.</summary>
     private const string MacPrefix = "10:66:6a";
@@ -84,6 +84,7 @@ public sealed class InstanceNetworking(NetworkService networks, INetHelper helpe
             : "veth" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         config[$"volatile.{device}.host_name"] = hostName;
         var attachment = await driver.StartAsync(Context(instance, device, keys, config, parent, networkConfig, hostName), cancellationToken).ConfigureAwait(false);
+        RecordReservations(config, device, attachment.Reservations);
         return new ContainerNic { Link = attachment.Link, Name = keys.GetValueOrDefault("name") is { Length: > 0 } name ? name : device, Mtu = attachment.Mtu };
     }
 
@@ -138,5 +139,12 @@ public sealed class InstanceNetworking(NetworkService networks, INetHelper helpe
         HwAddr = config.GetValueOrDefault($"volatile.{device}.hwaddr") ?? throw new InvalidOperationException($"Device \"{device}\" has no MAC address yet"),
         HostName = hostName,
         Helper = helper,
+        Firewall = networks.Firewall,
+        NetworkHosts = parent.Length > 0 ? networks.HostsOf(parent) : [],
+        Reservations = new NicReservations
+        {
+            Ipv4 = config.GetValueOrDefault(ReservedKey(device, "ipv4")),
+            Ipv6 = config.GetValueOrDefault(ReservedKey(device, "ipv6")),
+        },
     };
 }

@@ -23,8 +23,8 @@ public sealed partial class InstanceService
                     entries.Add(new DnsmasqHostEntry
                     {
                         HwAddr = mac,
-                        Ipv4Address = keys.GetValueOrDefault("ipv4.address") is { Length: > 0 } v4 ? v4 : null,
-                        Ipv6Address = keys.GetValueOrDefault("ipv6.address") is { Length: > 0 } v6 ? v6 : null,
+                        Ipv4Address = InstanceNetworking.HostAddress(keys, instance.Config, device, "ipv4"),
+                        Ipv6Address = InstanceNetworking.HostAddress(keys, instance.Config, device, "ipv6"),
                         Name = instance.Name,
                     });
                 }
@@ -110,6 +110,16 @@ public sealed partial class InstanceService
         if (state.StatusCode != OperationStatus.Running.Code)
         {
             return;
+        }
+        // NICs whose change the driver can take in place (filters, addresses, routes) keep their link:
+        // the filter is swapped in one transaction, with no moment unfiltered.
+        foreach (string device in removed.Intersect(added, StringComparer.Ordinal).ToList())
+        {
+            if (await networking.UpdateOneAsync(name, device, oldNics[device], newNics[device], config, cancellationToken).ConfigureAwait(false))
+            {
+                removed.Remove(device);
+                added.Remove(device);
+            }
         }
         foreach (string device in removed)
         {

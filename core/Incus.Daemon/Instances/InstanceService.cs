@@ -150,7 +150,13 @@ public sealed partial class InstanceService(
         // Stale host sides from a container that stopped on its own go first.
         await networking.StopAsync(name, config, expandedDevices, cancellationToken).ConfigureAwait(false);
         var nics = await networking.StartAsync(name, config, expandedDevices, cancellationToken).ConfigureAwait(false);
-        store.SetVolatile(name, VolatileChanges(instance.Config, config));
+        var nicChanges = VolatileChanges(instance.Config, config);
+        store.SetVolatile(name, nicChanges);
+        if (nicChanges.Keys.Any(k => k.Contains(".reserved.", StringComparison.Ordinal)))
+        {
+            // A filter reserved an address: dnsmasq must hand out exactly that one before the instance asks.
+            await networking.RefreshAsync(NetworksOf(expandedDevices), cancellationToken).ConfigureAwait(false);
+        }
         ContainerState state;
         try
         {

@@ -108,12 +108,21 @@ public sealed partial class NetworkService
                 }
             }
         }
-        if (driver.ValidateConfig(device) is { } error)
+        if (driver.ValidateConfig(device, network?.Config ?? none) is { } error)
         {
             return (null, "", none, error);
         }
         return (driver, network?.Name ?? "", network?.Config ?? none, null);
     }
+
+    /// <summary>The firewall driver in use, or null when none works here.</summary>
+    public IFirewallDriver? Firewall => firewall.Driver;
+
+    /// <summary>Why no firewall driver is in use, when none is.</summary>
+    public string FirewallProblem => firewall.Reason;
+
+    /// <summary>The static host entries of every NIC on a network.</summary>
+    public IReadOnlyList<Sdk.Helpers.DnsmasqHostEntry> HostsOf(string network) => hostsFor(network);
 
     private static IEnumerable<Network> UnmanagedInterfaces()
     {

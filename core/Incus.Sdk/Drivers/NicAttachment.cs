@@ -8,4 +8,7 @@ public sealed record NicAttachment
 
     /// <summary>The MTU to set inside, or null for the link's.</summary>
     public int? Mtu { get; init; }
+
+    /// <summary>The addresses the driver reserved for the NIC; the core keeps them in volatile keys.</summary>
+    public NicReservations Reservations { get; init; } = new();
 }

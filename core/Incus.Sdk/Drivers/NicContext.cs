@@ -28,4 +28,13 @@ public sealed record NicContext
 
     /// <summary>The net helper.</summary>
     public required INetHelper Helper { get; init; }
+
+    /// <summary>The firewall driver in use, or null when none works here.</summary>
+    public IFirewallDriver? Firewall { get; init; }
+
+    /// <summary>The static host entries of the other NICs on the same network, for address allocation.</summary>
+    public IReadOnlyList<DnsmasqHostEntry> NetworkHosts { get; init; } = [];
+
+    /// <summary>The addresses reserved for this NIC so far (<c>volatile.&lt;dev&gt;.reserved.ipv4/ipv6</c>).</summary>
+    public NicReservations Reservations { get; init; } = new();
 }

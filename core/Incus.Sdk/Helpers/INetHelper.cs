@@ -55,4 +55,10 @@ public interface INetHelper
     /// table called <c>incus</c>; anything else, including <c>flush ruleset</c>, is refused.
     /// </summary>
     Task ApplyNftablesAsync(NftablesBatch batch, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Lists objects of the <c>incus</c> tables (<c>nft -j list ...</c>): a cheap way to notice that
+    /// rules were removed behind the daemon's back without listing the whole ruleset.
+    /// </summary>
+    Task<NftablesListing> ListNftablesAsync(NftablesQuery query, CancellationToken cancellationToken = default);
 }

@@ -1,0 +1,119 @@
+using Incus.Plugins.FirewallNft;
+using Incus.Sdk.Firewall;
+
+namespace Incus.Tests.Unit;
+
+public sealed class NicFilterModelTests
+{
+    private static NicFilterSpec Spec(bool mac = false, IReadOnlyList<string>? v4 = null, IReadOnlyList<string>? v6 = null) => new()
+    {
+        Instance = "c1", Device = "eth0", HostName = "veth1234abcd", HwAddr = "10:66:6A:00:00:01", MacFiltering = mac, Ipv4Allowed = v4, Ipv6Allowed = v6,
+    };
+
+    [Fact]
+    public void NoFilterMeansNoRules() => Assert.Empty(NicFilterModel.Build(Spec()));
+
+    [Fact]
+    public void StagesComeInTheSecureOrderAndEveryRuleDrops()
+    {
+        var rules = NicFilterModel.Build(Spec(v4: ["192.0.2.2", "198.51.100.0/24"], v6: ["2001:db8:1::2", "2001:db8:2::/64"])).ToList();
+        var stages = rules.Select(r => r.Stage).ToList();
+        Assert.Equal(stages.Order().ToList(), stages);
+        Assert.Equal(
+            [
+                NicFilterRuleKind.EtherSourceNotMac, NicFilterRuleKind.ArpSenderMacNotMac, NicFilterRuleKind.NeighborAdvertUnexpectedLayout,
+                NicFilterRuleKind.NeighborAdvertLinkLayerNotMac, NicFilterRuleKind.ArpSenderIpNotAllowed, NicFilterRuleKind.Ipv4SourceNotAllowed,
+                NicFilterRuleKind.NeighborAdvertTargetNotAllowed, NicFilterRuleKind.Ipv6SourceNotAllowed, NicFilterRuleKind.RouterAdvertisement,
+                NicFilterRuleKind.EthertypeNotAllowed, NicFilterRuleKind.UnspecifiedSourceNotDhcp, NicFilterRuleKind.LinkLocalSourceNotSolicitationOrDhcpv6,
+            ],
+            rules.Select(r => r.Kind));
+        // The NA target check sits before the IPv6 source check that an NA from the allowed source would pass.
+        Assert.True(rules.FindIndex(r => r.Kind == NicFilterRuleKind.NeighborAdvertTargetNotAllowed) < rules.FindIndex(r => r.Kind == NicFilterRuleKind.Ipv6SourceNotAllowed));
+        foreach (var hook in new[] { NicFilterHooks.Input, NicFilterHooks.Forward })
+        {
+            Assert.All(NftNicFilterRules.For(rules, hook), r => Assert.Equal("{\"drop\":null}", r[^1]!.ToJsonString()));
+        }
+    }
+
+    [Fact]
+    public void InputAndForwardComeFromOneModelAndDifferOnlyInTheServiceExceptions()
+    {
+        var rules = NicFilterModel.Build(Spec(v4: ["192.0.2.2"], v6: ["2001:db8:1::2"]));
+        var input = NicFilterModel.For(rules, NicFilterHooks.Input);
+        var forward = NicFilterModel.For(rules, NicFilterHooks.Forward);
+        Assert.Equal(
+            [NicFilterRuleKind.UnspecifiedSourceNotDhcp, NicFilterRuleKind.LinkLocalSourceNotSolicitationOrDhcpv6],
+            input.Select(r => r.Kind).Except(forward.Select(r => r.Kind)));
+        Assert.Empty(forward.Select(r => r.Kind).Except(input.Select(r => r.Kind)));
+        var v4 = rules.Single(r => r.Kind == NicFilterRuleKind.Ipv4SourceNotAllowed);
+        Assert.Equal(["192.0.2.2", "0.0.0.0"], v4.AddressesFor(NicFilterHooks.Input));
+        Assert.Equal(["192.0.2.2"], v4.AddressesFor(NicFilterHooks.Forward));
+        Assert.Equal(["2001:db8:1::2"], rules.Single(r => r.Kind == NicFilterRuleKind.Ipv6SourceNotAllowed).AddressesFor(NicFilterHooks.Forward));
+    }
+
+    [Fact]
+    public void EitherIpFilterImpliesMacFiltering()
+    {
+        var rules = NicFilterModel.Build(Spec(v6: ["2001:db8:1::2"]));
+        Assert.Contains(rules, r => r.Kind == NicFilterRuleKind.EtherSourceNotMac && r.Mac == "10:66:6a:00:00:01");
+        Assert.DoesNotContain(rules, r => r.Kind is NicFilterRuleKind.Ipv4SourceNotAllowed or NicFilterRuleKind.ArpBlocked);
+    }
+
+    [Fact]
+    public void MacFilteringAloneHasNoEthertypeOrIpRules()
+    {
+        var kinds = NicFilterModel.Build(Spec(mac: true)).Select(r => r.Kind).ToList();
+        Assert.Equal(
+            [NicFilterRuleKind.EtherSourceNotMac, NicFilterRuleKind.ArpSenderMacNotMac, NicFilterRuleKind.NeighborAdvertUnexpectedLayout, NicFilterRuleKind.NeighborAdvertLinkLayerNotMac],
+            kinds);
+    }
+
+    [Fact]
+    public void BothFamiliesNoneBlocksThemAndKeepsTheEthertypeAllowlist()
+    {
+        var kinds = NicFilterModel.Build(Spec(v4: [], v6: [])).Select(r => r.Kind).ToList();
+        Assert.Contains(NicFilterRuleKind.ArpBlocked, kinds);
+        Assert.Contains(NicFilterRuleKind.Ipv4Blocked, kinds);
+        Assert.Contains(NicFilterRuleKind.Ipv6Blocked, kinds);
+        Assert.Contains(NicFilterRuleKind.EthertypeNotAllowed, kinds);
+        Assert.DoesNotContain(NicFilterRuleKind.UnspecifiedSourceNotDhcp, kinds);
+        Assert.DoesNotContain(NicFilterRuleKind.LinkLocalSourceNotSolicitationOrDhcpv6, kinds);
+    }
+
+    [Theory]
+    [InlineData("198.51.100.77/24", "198.51.100.0/24")]
+    [InlineData("192.0.2.2/32", "192.0.2.2")]
+    [InlineData("2001:DB8:2::7/64", "2001:db8:2::/64")]
+    public void AddressesAreReserialised(string value, string expected) =>
+        Assert.Equal(expected, NicFilterModel.Canonical(value, value.Contains(':') ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork));
+
+    [Theory]
+    [InlineData("192.0.2.2\n")]
+    [InlineData("192.0.2.0/33")]
+    [InlineData("fe80::1%eth0")]
+    [InlineData("2001:db8::1")]
+    public void BadIpv4AddressesAreRefused(string value) =>
+        Assert.Throws<ArgumentException>(() => NicFilterModel.Build(Spec(v4: [value])));
+
+    [Fact]
+    public void NftRulesNameTheNicChainsAndTheDispatchMaps()
+    {
+        string json = NftJson.Document(NftFirewallDriver.NicFilterCommands(Spec(v4: ["192.0.2.2"])));
+        Assert.Contains("\"chain\":\"in.veth1234abcd\"", json);
+        Assert.Contains("\"chain\":\"fwd.veth1234abcd\"", json);
+        Assert.Contains("\"data\":\"@nic-in\"", json);
+        Assert.Contains("\"target\":\"fwd.veth1234abcd\"", json);
+        Assert.DoesNotContain("accept\":null", json);
+        string clear = NftJson.Document(NftFirewallDriver.ClearCommands("veth1234abcd"));
+        Assert.Contains("{\"delete\":{\"chain\":{\"family\":\"bridge\",\"table\":\"incus\",\"name\":\"in.veth1234abcd\"}}}", clear);
+        Assert.Contains("{\"delete\":{\"element\":", clear);
+    }
+
+    [Fact]
+    public void NaTargetTermsUseThePrefixBits()
+    {
+        string json = NftJson.Document(NftFirewallDriver.NicFilterCommands(Spec(v6: ["2001:db8:1::2", "2001:db8:2::/60"])));
+        Assert.Contains("\"offset\":384,\"len\":128}},\"right\":\"0x20010db8000100000000000000000002\"", json);
+        Assert.Contains("\"offset\":384,\"len\":60}},\"right\":\"0x20010db80002000\"", json);
+    }
+}

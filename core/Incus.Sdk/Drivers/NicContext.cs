@@ -28,4 +28,7 @@ public sealed record NicContext
 
     /// <summary>The net helper.</summary>
     public required INetHelper Helper { get; init; }
+
+    /// <summary>The firewall driver in use, or null when none works here.</summary>
+    public IFirewallDriver? Firewall { get; init; }
 }

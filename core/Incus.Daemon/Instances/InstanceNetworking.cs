@@ -23,7 +23,7 @@ public sealed class InstanceNetworking(NetworkService networks, INetHelper helpe
 
     /// <summary>The network a NIC is attached to, or null.</summary>
     public string? NetworkOf(IReadOnlyDictionary<string, string> device) =>
-        networks.ResolveNic(device) is { Error: null, Parent: { Length: > 0 } parent } ? parent : null;
+        networks.ResolveNic(device) is { Error: null, Parent: { Length: > 0 } parent, Driver.TakesHostParent: false } ? parent : null;
 
     /// <summary>Adds <c>volatile.&lt;dev&gt;.hwaddr</c> for every NIC that has neither one nor an <c>hwaddr</c> key.</summary>
     public static void AssignMacs(Dictionary<string, string> config, IReadOnlyDictionary<string, Dictionary<string, string>> expandedDevices)
@@ -84,7 +84,10 @@ public sealed class InstanceNetworking(NetworkService networks, INetHelper helpe
             : "veth" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         config[$"volatile.{device}.host_name"] = hostName;
         var attachment = await driver.StartAsync(Context(instance, device, keys, config, parent, networkConfig, hostName), cancellationToken).ConfigureAwait(false);
-        return new ContainerNic { Link = attachment.Link, Name = keys.GetValueOrDefault("name") is { Length: > 0 } name ? name : device, Mtu = attachment.Mtu };
+        return new ContainerNic
+        {
+            Link = attachment.Link, Name = keys.GetValueOrDefault("name") is { Length: > 0 } name ? name : device, Mtu = attachment.Mtu, Addresses = attachment.Addresses,
+        };
     }
 
     /// <summary>Removes the host side of every NIC that has a recorded host name.</summary>
@@ -138,5 +141,6 @@ public sealed class InstanceNetworking(NetworkService networks, INetHelper helpe
         HwAddr = config.GetValueOrDefault($"volatile.{device}.hwaddr") ?? throw new InvalidOperationException($"Device \"{device}\" has no MAC address yet"),
         HostName = hostName,
         Helper = helper,
+        Firewall = networks.Firewall,
     };
 }

@@ -9,7 +9,7 @@ namespace Incus.Plugins.FirewallNft;
 /// The nftables firewall: everything lives in table <c>inet incus</c>, and each change is one
 /// <c>nft -j -f -</c> transaction, so a bridge is never seen half-configured.
 /// </summary>
-public sealed class NftFirewallDriver : IFirewallDriver
+public sealed partial class NftFirewallDriver : IFirewallDriver
 {
     private static readonly string[] NetworkChains = ["pstrt", "fwd", "in", "out"];
 

@@ -57,13 +57,12 @@ public static class NicAddressing
 
     private static string Address(string? value, AddressFamily family, string field)
     {
-        var (address, prefix, text) = RequestValidation.Cidr(value, field);
+        var (address, _, text) = RequestValidation.Cidr(value, field);
         if (address.AddressFamily != family || address.IsIPv6Multicast || IPAddress.IsLoopback(address)
             || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || (family == AddressFamily.InterNetwork && address.GetAddressBytes()[0] >= 224))
         {
             throw new HelperRequestException($"{field}: {text} is not a unicast {(family == AddressFamily.InterNetwork ? "IPv4" : "IPv6")} address");
         }
-        _ = prefix;
         return text;
     }
 

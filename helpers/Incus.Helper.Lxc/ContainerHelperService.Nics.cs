@@ -10,7 +10,8 @@ public sealed partial class ContainerHelperService
     private const string Nsenter = "/usr/bin/nsenter";
 
     /// <summary>
-    /// Moves the link into the container's network namespace, then names it and brings it up there.
+    /// Moves the link into the container's network namespace, then names it, brings it up and gives it
+    /// its static addresses and routes there.
     /// lxc-device is not used: it looks for the link in pid 1's namespace, which is not this daemon's
     /// when the daemon runs in a namespace of its own.
     /// </summary>
@@ -34,6 +35,11 @@ public sealed partial class ContainerHelperService
             }
             inside.Add("up");
             await FixedCommand.RunAsync(Nsenter, ["--target", pid, "--net", "--", Ip, .. inside], cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (nic.Addresses is { } addresses && NicAddressing.InsideCommands(nic.Name, addresses) is { Length: > 0 } commands)
+            {
+                // What LXC does at start for a NIC with static addresses, done here for one plugged in later.
+                await FixedCommand.RunAsync(Nsenter, ["--target", pid, "--net", "--", Ip, "-batch", "-"], commands, cancellationToken).ConfigureAwait(false);
+            }
             return true;
         });
 }

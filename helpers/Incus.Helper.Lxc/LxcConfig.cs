@@ -57,6 +57,26 @@ public static class LxcConfig
             {
                 Line($"{prefix}.mtu", RequestValidation.Mtu(mtu, "nics.mtu").ToString(CultureInfo.InvariantCulture));
             }
+            if (NicAddressing.Normalize(nic.Addresses) is { } addresses)
+            {
+                foreach (string address in addresses.Ipv4)
+                {
+                    // An explicit 0.0.0.0 broadcast for a /32: otherwise LXC derives one and the address gets a brd.
+                    Line($"{prefix}.ipv4.address", address.EndsWith("/32", StringComparison.Ordinal) ? $"{address} 0.0.0.0" : address);
+                }
+                foreach (string address in addresses.Ipv6)
+                {
+                    Line($"{prefix}.ipv6.address", address);
+                }
+                if (addresses.Ipv4Gateway is { } v4Gateway)
+                {
+                    Line($"{prefix}.ipv4.gateway", v4Gateway);
+                }
+                if (addresses.Ipv6Gateway is { } v6Gateway)
+                {
+                    Line($"{prefix}.ipv6.gateway", v6Gateway);
+                }
+            }
         }
         Line("lxc.autodev", "1");
         Line("lxc.tty.max", "0");

@@ -22,6 +22,7 @@ public static class NicLinks
         var owned = OwnedByNetHelper(incusDir);
         var names = new HashSet<string>(StringComparer.Ordinal);
         var links = new HashSet<string>(StringComparer.Ordinal);
+        var checkedNics = new List<ContainerNic>();
         foreach (var nic in list)
         {
             if (nic is null)
@@ -46,8 +47,9 @@ public static class NicLinks
             {
                 throw new HelperRequestException($"nics.link: {link} is not a veth end in this namespace");
             }
+            checkedNics.Add(nic with { Addresses = NicAddressing.Normalize(nic.Addresses) });
         }
-        return list;
+        return checkedNics;
     }
 
     private static HashSet<string> OwnedByNetHelper(string incusDir)

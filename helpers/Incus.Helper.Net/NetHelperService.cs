@@ -53,6 +53,8 @@ public sealed partial class NetHelperService(CallContext context, NetHelperState
             {
                 await FixedCommand.RunAsync(Ip, ["link", "delete", "dev", name], cancellationToken: cancellationToken).ConfigureAwait(false);
             }
+            // A routed NIC's proxy entries on its parent go with its veth, whoever removes it.
+            await RemoveProxiesOfAsync(name, cancellationToken).ConfigureAwait(false);
             Owned.Remove(name);
         });
 

@@ -12,6 +12,7 @@ public sealed class NetHelperState
     {
         IncusDir = options.IncusDir;
         Links = OwnedLinks.For(options.StateDirectory("net"));
+        Proxies = ProxyNeighbors.Load(options.StateDirectory("net"));
         Dnsmasq = new DnsmasqSupervisor(log);
         // Debian's dnsmasq-base creates the dnsmasq user; without it, nobody as the last resort.
         var user = UnixAccounts.FindUser("dnsmasq") ?? UnixAccounts.FindUser("nobody")
@@ -24,6 +25,7 @@ public sealed class NetHelperState
 
     public string IncusDir { get; }
     public OwnedLinks Links { get; }
+    public ProxyNeighbors Proxies { get; }
     public DnsmasqSupervisor Dnsmasq { get; }
     public uint DnsmasqUid { get; }
     public uint DnsmasqGid { get; }

@@ -2,13 +2,12 @@ using Incus.Sdk.Plugins;
 
 namespace Incus.Plugins.NetworkRouted;
 
-/// <summary>Entry point of the network-routed plugin.</summary>
+/// <summary>Entry point of the network-routed plugin: <c>nictype=routed</c> NICs.</summary>
 public sealed class NetworkRoutedPlugin : IIncusPlugin
 {
-    // The drivers of this plugin arrive with their own issues; until then it loads and adds none,
-    // so the daemon never advertises a driver that does not work.
     public void Register(IDriverRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
+        registry.AddNicDevice(new RoutedNicDriver());
     }
 }

@@ -23,7 +23,7 @@ public sealed partial class InstanceNetworking(NetworkService networks, INetHelp
 
     /// <summary>The network a NIC is attached to, or null.</summary>
     public string? NetworkOf(IReadOnlyDictionary<string, string> device) =>
-        networks.ResolveNic(device) is { Error: null, Parent: { Length: > 0 } parent } ? parent : null;
+        networks.ResolveNic(device) is { Error: null, Parent: { Length: > 0 } parent, Driver.TakesHostParent: false } ? parent : null;
 
     /// <summary>Adds <c>volatile.&lt;dev&gt;.hwaddr</c> for every NIC that has neither one nor an <c>hwaddr</c> key.</summary>
     public static void AssignMacs(Dictionary<string, string> config, IReadOnlyDictionary<string, Dictionary<string, string>> expandedDevices)
@@ -85,7 +85,10 @@ public sealed partial class InstanceNetworking(NetworkService networks, INetHelp
         config[$"volatile.{device}.host_name"] = hostName;
         var attachment = await driver.StartAsync(Context(instance, device, keys, config, parent, networkConfig, hostName), cancellationToken).ConfigureAwait(false);
         RecordReservations(config, device, attachment.Reservations);
-        return new ContainerNic { Link = attachment.Link, Name = keys.GetValueOrDefault("name") is { Length: > 0 } name ? name : device, Mtu = attachment.Mtu };
+        return new ContainerNic
+        {
+            Link = attachment.Link, Name = keys.GetValueOrDefault("name") is { Length: > 0 } name ? name : device, Mtu = attachment.Mtu, Addresses = attachment.Addresses,
+        };
     }
 
     /// <summary>Removes the host side of every NIC that has a recorded host name.</summary>

@@ -62,7 +62,7 @@ public sealed partial class NetworkService
     /// The driver, parent bridge and network config of a NIC device, or an error message. A NIC names
     /// a managed network with <c>network=</c>, or a bridge with <c>nictype=bridged</c> and
     /// <c>parent=</c>; the parent must be a managed network, because the net helper attaches only to
-    /// bridges it created.
+    /// bridges it created. Drivers that take a host interface as parent (routed NICs) get it as given.
     /// </summary>
     public (INicDeviceDriver? Driver, string Parent, IReadOnlyDictionary<string, string> NetworkConfig, string? Error) ResolveNic(IReadOnlyDictionary<string, string> device)
     {
@@ -99,6 +99,11 @@ public sealed partial class NetworkService
                 return (null, "", none, $"Unsupported NIC type \"{nictype}\" (installed: {(drivers.Nics.Count == 0 ? "none" : string.Join(", ", drivers.Nics.Keys))})");
             }
             string? parent = device.GetValueOrDefault("parent");
+            if (driver.TakesHostParent)
+            {
+                // A host interface (a routed NIC's uplink), not a network: the driver checks it at start.
+                return driver.ValidateConfig(device) is { } hostParentError ? (null, "", none, hostParentError) : (driver, parent ?? "", none, null);
+            }
             if (!string.IsNullOrEmpty(parent))
             {
                 network = store.Find(parent);

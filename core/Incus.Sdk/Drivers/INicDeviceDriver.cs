@@ -1,7 +1,7 @@
 namespace Incus.Sdk.Drivers;
 
 /// <summary>A NIC device type (<c>type=nic</c>, selected by <c>nictype</c> or by its network's type).</summary>
-public interface INicDeviceDriver : IDriver
+public partial interface INicDeviceDriver : IDriver
 {
     /// <summary>The network type whose networks this NIC attaches to with <c>network=</c>, or null.</summary>
     string? NetworkType { get; }

@@ -1,7 +1,7 @@
 namespace Incus.Sdk.Drivers;
 
 /// <summary>The link a started NIC hands to the container runtime.</summary>
-public sealed record NicAttachment
+public sealed partial record NicAttachment
 {
     /// <summary>The host link the runtime moves into the container and renames.</summary>
     public required string Link { get; init; }

@@ -11,4 +11,7 @@ public sealed record ContainerNic
 
     /// <summary>MTU inside, or null for the link's.</summary>
     public int? Mtu { get; init; }
+
+    /// <summary>Static addresses and gateways to configure inside, or null for none.</summary>
+    public ContainerNicAddresses? Addresses { get; init; }
 }

@@ -90,11 +90,21 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
     {
         Required(names);
         var validated = RequestValidation.BoundedList(names.Instances, "instances", 4096).Select(n => InstanceNames.Validate(n)).ToList();
-        var states = new List<ContainerState>(validated.Count);
-        foreach (string name in validated)
+        var states = new ContainerState[validated.Count];
+        for (int i = 0; i < validated.Count; i++)
         {
-            var state = await StateAsync(name).ConfigureAwait(false);
-            states.Add(state.Running ? state with { Interfaces = ContainerNetworkReader.Read(state.Pid) } : state);
+            states[i] = await StateAsync(validated[i]).ConfigureAwait(false);
+        }
+        if (names.WithInterfaces)
+        {
+            // Each read is a handful of small /proc files; spread them over the cores.
+            Parallel.For(0, states.Length, i =>
+            {
+                if (states[i].Running)
+                {
+                    states[i] = states[i] with { Interfaces = ContainerNetworkReader.Read(states[i].Pid) };
+                }
+            });
         }
         return states;
     }

@@ -273,7 +273,8 @@ public sealed partial class InstanceService(
             StatusCode = status.Code,
             Pid = state.Pid,
             Processes = state.Running ? 1 : 0,
-            Network = state.Running ? NetworkState(instance, Expand(instance, findProfile).Devices, state.Interfaces) : null,
+            // Lists that do not show state do not ask for interfaces; a running container always has lo.
+            Network = state.Running && state.Interfaces.Count > 0 ? NetworkState(instance, Expand(instance, findProfile).Devices, state.Interfaces) : null,
         };
     }
 
@@ -297,7 +298,7 @@ public sealed partial class InstanceService(
         }
         var allProfiles = profiles.All().ToDictionary(p => p.Name, StringComparer.Ordinal);
         var states = await runtime.CallAsync("GetContainerStates", (lxc, token) => lxc.GetContainerStatesAsync(
-            new ContainerNames { Instances = records.Select(r => r.Name).ToList() }, token), cancellationToken).ConfigureAwait(false);
+            new ContainerNames { Instances = records.Select(r => r.Name).ToList(), WithInterfaces = withState }, token), cancellationToken).ConfigureAwait(false);
         if (states.Count != records.Count)
         {
             throw new InvalidOperationException($"the lxc helper answered {states.Count} states for {records.Count} instances");

@@ -4,4 +4,7 @@ namespace Incus.Sdk.Helpers;
 public sealed record ContainerNames
 {
     public required IReadOnlyList<string> Instances { get; init; }
+
+    /// <summary>Also read each running container's interfaces (only full lists show them).</summary>
+    public bool WithInterfaces { get; init; }
 }

@@ -32,7 +32,10 @@ public sealed class RunningDaemon : IAsyncDisposable
     public bool HasExited => _supervisor.HasExited;
     public string RecentLog => string.Join('\n', _log);
 
-    public static async Task<RunningDaemon> StartAsync(params string[] extraArguments)
+    public static Task<RunningDaemon> StartAsync(params string[] extraArguments) => StartProgramAsync(Stage.Incusd, extraArguments);
+
+    /// <summary>Starts another incusd than the stage's, such as one unpacked from the .deb files.</summary>
+    public static async Task<RunningDaemon> StartProgramAsync(string incusd, params string[] extraArguments)
     {
         Stage.RequireRoot();
         string name = $"incus-it-{Guid.NewGuid():N}"[..20];
@@ -45,7 +48,7 @@ public sealed class RunningDaemon : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { "netns", "exec", name, Stage.Incusd, "--dir", directory, "--verbose" }.Concat(extraArguments))
+        foreach (string argument in new[] { "netns", "exec", name, incusd, "--dir", directory, "--verbose" }.Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);
         }

@@ -66,6 +66,35 @@ public sealed class PluginHostTests : IDisposable
     }
 
     [Fact]
+    public void APluginWhoseConstructorThrowsIsReportedWithItsOwnMessage()
+    {
+        CopyPlugin("tests/fixtures/ThrowingConstructorPlugin", "throwing-constructor");
+        CopyPlugin("plugins/storage-dir", "storage-dir");
+        _host.LoadAll();
+        var failed = _host.Statuses.Single(s => s.Name == "throwing-constructor");
+        Assert.Equal("failed", failed.Status);
+        // The plugin's exception, not the reflection wrapper ("Exception has been thrown by the target…").
+        Assert.Contains("constructor threw InvalidOperationException: this plugin cannot be constructed", failed.Error);
+        Assert.Equal("loaded", _host.Statuses.Single(s => s.Name == "storage-dir").Status);
+        Assert.True(_registry.Storage.ContainsKey("dir"));
+    }
+
+    [Fact]
+    public void AnAssemblyThatDoesNotReferenceTheSdkIsRefusedBeforeItRuns()
+    {
+        string folder = Path.Combine(_plugins.Path, "not-a-plugin");
+        Directory.CreateDirectory(folder);
+        // Any .NET assembly without an SDK reference: the platform library this test already loads.
+        File.Copy(typeof(Incus.Platform.ProcessStatus).Assembly.Location, Path.Combine(folder, "Incus.Platform.dll"));
+        File.WriteAllText(Path.Combine(folder, "plugin.json"),
+            "{\"name\":\"not-a-plugin\",\"kind\":\"storage\",\"version\":\"1\",\"sdk\":\">=1.0.0 <2.0.0\",\"assembly\":\"Incus.Platform.dll\"}");
+        _host.LoadAll();
+        var status = Assert.Single(_host.Statuses);
+        Assert.Equal("failed", status.Status);
+        Assert.Contains("does not reference Incus.Sdk", status.Error);
+    }
+
+    [Fact]
     public void AFolderWithoutManifestIsReported()
     {
         Directory.CreateDirectory(Path.Combine(_plugins.Path, "empty"));

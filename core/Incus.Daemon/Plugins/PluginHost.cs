@@ -1,3 +1,6 @@
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using Incus.Api;
 using Incus.Sdk;
 using Incus.Sdk.Drivers;
@@ -19,6 +22,8 @@ public sealed class PluginHost(string pluginDirectory, DriverRegistry registry, 
         typeof(IFirewallDriver), typeof(IStorageDriver), typeof(Incus.Sdk.Helpers.INetHelper), typeof(Incus.Sdk.Helpers.IHostHelper),
     ];
 
+    private static readonly string SdkAssemblyName = typeof(IIncusPlugin).Assembly.GetName().Name!;
+
     private readonly List<PluginStatus> _statuses = new();
 
     public IReadOnlyList<PluginStatus> Statuses => _statuses;
@@ -36,7 +41,11 @@ public sealed class PluginHost(string pluginDirectory, DriverRegistry registry, 
         }
     }
 
-    internal PluginStatus LoadOne(string folder)
+    /// <summary>
+    /// Loads one plugin folder into the registry and returns what happened. Public so that the
+    /// conformance kit (incus-driver-check) loads a plugin exactly as the daemon does.
+    /// </summary>
+    public PluginStatus LoadOne(string folder)
     {
         string name = Path.GetFileName(folder);
         PluginManifest? manifest = null;
@@ -49,6 +58,7 @@ public sealed class PluginHost(string pluginDirectory, DriverRegistry registry, 
             {
                 throw new PluginLoadException($"{manifest.Assembly} is missing from {folder}");
             }
+            CheckBuiltAgainst(manifest, assemblyPath);
             var loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, SharedTypes, config => config.PreferSharedTypes = true);
             var assembly = loader.LoadDefaultAssembly();
             var entryTypes = assembly.GetTypes()
@@ -58,7 +68,16 @@ public sealed class PluginHost(string pluginDirectory, DriverRegistry registry, 
             {
                 throw new PluginLoadException($"{manifest.Assembly} must contain exactly one IIncusPlugin implementation, found {entryTypes.Count}");
             }
-            var plugin = (IIncusPlugin)Activator.CreateInstance(entryTypes[0])!;
+            IIncusPlugin plugin;
+            try
+            {
+                plugin = (IIncusPlugin)Activator.CreateInstance(entryTypes[0])!;
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                // Report the plugin's own exception, not the reflection wrapper around it.
+                throw new PluginLoadException($"plugin {manifest.Name}: its constructor threw {ex.InnerException.GetType().Name}: {ex.InnerException.Message}", ex.InnerException);
+            }
             var registration = registry.For(manifest.Name);
             plugin.Register(registration);
             log.Information("loaded plugin {Plugin} {Version} ({Kind}): {Drivers}", manifest.Name, manifest.Version, manifest.Kind,
@@ -90,6 +109,41 @@ public sealed class PluginHost(string pluginDirectory, DriverRegistry registry, 
         {
             throw new PluginLoadException(
                 $"plugin {manifest.Name} requires SDK {range}, but this daemon provides SDK {current}");
+        }
+    }
+
+    /// <summary>
+    /// The manifest says which SDK a plugin accepts; the compiled reference says which one it was built
+    /// against. A plugin built against another major, or a newer minor than this daemon's, may call members
+    /// this SDK lacks, so it is refused before any of its code runs, whatever its manifest claims.
+    /// </summary>
+    private static void CheckBuiltAgainst(PluginManifest manifest, string assemblyPath)
+    {
+        Version? built;
+        try
+        {
+            using var stream = File.OpenRead(assemblyPath);
+            using var pe = new PEReader(stream);
+            var metadata = pe.GetMetadataReader();
+            built = metadata.AssemblyReferences
+                .Select(handle => metadata.GetAssemblyReference(handle))
+                .Where(reference => metadata.GetString(reference.Name) == SdkAssemblyName)
+                .Select(reference => reference.Version)
+                .FirstOrDefault();
+        }
+        catch (Exception ex) when (ex is BadImageFormatException or InvalidOperationException)
+        {
+            throw new PluginLoadException($"plugin {manifest.Name}: {manifest.Assembly} is not a .NET assembly: {ex.Message}");
+        }
+        if (built is null)
+        {
+            throw new PluginLoadException($"plugin {manifest.Name}: {manifest.Assembly} does not reference {SdkAssemblyName}, so it cannot be a driver plugin");
+        }
+        var current = SemanticVersion.Parse(SdkVersion.Current);
+        if (built.Major != current.Major || built.Minor > current.Minor)
+        {
+            throw new PluginLoadException(
+                $"plugin {manifest.Name} was built against SDK {built.Major}.{built.Minor}, but this daemon provides SDK {current}");
         }
     }
 

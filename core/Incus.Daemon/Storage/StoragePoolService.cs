@@ -47,7 +47,7 @@ public sealed class StoragePoolService(StoragePoolStore store, DriverRegistry dr
         }
         var driver = Driver(request.Driver);
         var config = request.Config ?? new Dictionary<string, string>();
-        if (driver.ValidateConfig(config) is { } configError)
+        if (Guarded(driver, () => driver.ValidateConfig(config)) is { } configError)
         {
             throw ApiException.BadRequest(configError);
         }
@@ -60,7 +60,7 @@ public sealed class StoragePoolService(StoragePoolStore store, DriverRegistry dr
                 throw new ApiException(409, $"Storage pool \"{request.Name}\" already exists");
             }
             var context = Context(request.Name!, config);
-            await driver.CreatePoolAsync(context, cancellationToken).ConfigureAwait(false);
+            await GuardedAsync(driver, () => driver.CreatePoolAsync(context, cancellationToken)).ConfigureAwait(false);
             var record = new StoragePoolRecord(request.Name!, driver.Name, request.Description ?? "", config);
             try
             {
@@ -72,7 +72,7 @@ public sealed class StoragePoolService(StoragePoolStore store, DriverRegistry dr
             catch
             {
                 // The storage exists but could not be recorded: remove it rather than leave an orphan.
-                await driver.DeletePoolAsync(context, CancellationToken.None).ConfigureAwait(false);
+                await GuardedAsync(driver, () => driver.DeletePoolAsync(context, CancellationToken.None)).ConfigureAwait(false);
                 throw;
             }
             log.Information("created storage pool {Pool} ({Driver})", record.Name, record.Driver);
@@ -93,7 +93,8 @@ public sealed class StoragePoolService(StoragePoolStore store, DriverRegistry dr
             var config = replace
                 ? new Dictionary<string, string>(request.Config ?? new Dictionary<string, string>())
                 : ConfigPatch.Apply(current.Config, request.Config);
-            if (Driver(current.Driver).ValidateConfig(config) is { } configError)
+            var driver = Driver(current.Driver);
+            if (Guarded(driver, () => driver.ValidateConfig(config)) is { } configError)
             {
                 throw ApiException.BadRequest(configError);
             }
@@ -117,7 +118,8 @@ public sealed class StoragePoolService(StoragePoolStore store, DriverRegistry dr
             {
                 throw ApiException.BadRequest($"The storage pool is currently in use by {string.Join(", ", users)}");
             }
-            await Driver(current.Driver).DeletePoolAsync(Context(current.Name, current.Config), cancellationToken).ConfigureAwait(false);
+            var driver = Driver(current.Driver);
+            await GuardedAsync(driver, () => driver.DeletePoolAsync(Context(current.Name, current.Config), cancellationToken)).ConfigureAwait(false);
             store.Remove(name);
             log.Information("deleted storage pool {Pool}", name);
             events.Publish("lifecycle", new Dictionary<string, object> { ["action"] = "storage-pool-deleted", ["source"] = $"/1.0/storage-pools/{name}" });
@@ -127,6 +129,41 @@ public sealed class StoragePoolService(StoragePoolStore store, DriverRegistry dr
             _changes.Release();
         }
     }
+
+    /// <summary>
+    /// Runs plugin code. A driver's own exception (a bug in a third-party plugin) becomes a 500 that names
+    /// the driver, so the client and the log say which plugin failed; the daemon and other drivers go on.
+    /// Errors the daemon itself raised on the driver's behalf (helper refusals, time limits) pass unchanged.
+    /// </summary>
+    private static T Guarded<T>(IStorageDriver driver, Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (Exception ex) when (IsDriverFault(ex))
+        {
+            throw DriverFault(driver, ex);
+        }
+    }
+
+    private static async Task GuardedAsync(IStorageDriver driver, Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsDriverFault(ex))
+        {
+            throw DriverFault(driver, ex);
+        }
+    }
+
+    private static bool IsDriverFault(Exception ex) => ex is not (ApiException or HelperFailedException or HelperTimeoutException
+        or HelperUnavailableException or OperationCanceledException);
+
+    private static ApiException DriverFault(IStorageDriver driver, Exception ex) =>
+        new(500, $"storage driver \"{driver.Name}\" failed: {ex.GetType().Name}: {ex.Message}");
 
     private IStorageDriver Driver(string name) =>
         drivers.Storage.TryGetValue(name, out var driver)

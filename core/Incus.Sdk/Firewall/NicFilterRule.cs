@@ -3,8 +3,10 @@ namespace Incus.Sdk.Firewall;
 /// <summary>One drop rule of the firewall-neutral model of a device filter.</summary>
 public sealed record NicFilterRule
 {
+    /// <summary>Where the rule sits in the device chain; stages run in their declared order.</summary>
     public required NicFilterStage Stage { get; init; }
 
+    /// <summary>What the rule checks.</summary>
     public required NicFilterRuleKind Kind { get; init; }
 
     /// <summary>The variants (input, forward) that carry this rule.</summary>

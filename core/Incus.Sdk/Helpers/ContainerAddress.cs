@@ -6,6 +6,8 @@ public sealed record ContainerAddress
     /// <summary><c>inet</c> or <c>inet6</c>.</summary>
     public required string Family { get; init; }
 
+    /// <summary>The address without its prefix length, for example <c>10.0.3.5</c> or <c>fd42::5</c>.</summary>
+    /// <summary>The address, without prefix.</summary>
     public required string Address { get; init; }
 
     /// <summary>Prefix length.</summary>

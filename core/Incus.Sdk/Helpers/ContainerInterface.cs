@@ -9,8 +9,19 @@ public sealed record ContainerInterface
     /// <summary>Its addresses.</summary>
     public required IReadOnlyList<ContainerAddress> Addresses { get; init; }
 
+    /// <summary>Bytes the interface received, as counted inside the container.</summary>
+    /// <summary>Bytes received.</summary>
     public long BytesReceived { get; init; }
+
+    /// <summary>Bytes the interface sent, as counted inside the container.</summary>
+    /// <summary>Bytes sent.</summary>
     public long BytesSent { get; init; }
+
+    /// <summary>Packets the interface received, as counted inside the container.</summary>
+    /// <summary>Packets received.</summary>
     public long PacketsReceived { get; init; }
+
+    /// <summary>Packets the interface sent, as counted inside the container.</summary>
+    /// <summary>Packets sent.</summary>
     public long PacketsSent { get; init; }
 }

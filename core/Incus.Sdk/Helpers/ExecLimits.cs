@@ -16,8 +16,10 @@ public static class ExecLimits
     /// </summary>
     public static readonly IReadOnlySet<int> AllowedSignals = new HashSet<int> { 1, 2, 3, 6, 9, 10, 11, 12, 14, 15, 18, 19, 20, 21, 22, 28 };
 
+    /// <summary>Whether a terminal size is one the helper accepts.</summary>
     public static bool IsValidWindowSize(long width, long height) =>
         width is >= 1 and <= MaxWindowDimension && height is >= 1 and <= MaxWindowDimension;
 
+    /// <summary>Whether a signal may be forwarded to an exec'd command.</summary>
     public static bool IsAllowedSignal(long signal) => signal is > 0 and < 64 && AllowedSignals.Contains((int)signal);
 }

@@ -26,26 +26,33 @@ public sealed partial class NetHelperService
                 }
             }
             string mtu = spec.Mtu is int value ? $" mtu {RequestValidation.Mtu(value).ToString(CultureInfo.InvariantCulture)}" : "";
-            // Recorded first: if the batch fails half-way, the owner can still delete what was made.
-            Owned.Add(host);
-            Owned.Add(peer);
-            string batch = $"link add name {host}{mtu} type veth peer name {peer} address {mac}{mtu}\n"
-                + $"link set dev {host} master {bridge} up\n";
-            try
-            {
-                await FixedCommand.RunAsync(Ip, ["-batch", "-"], batch, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                if (LinkExists(host))
-                {
-                    await FixedCommand.RunAsync(Ip, ["link", "delete", "dev", host], cancellationToken: CancellationToken.None).ConfigureAwait(false);
-                }
-                Owned.Remove(host);
-                Owned.Remove(peer);
-                throw;
-            }
+            await CreateOwnedVethAsync(host, peer, $"link add name {host}{mtu} type veth peer name {peer} address {mac}{mtu}\n"
+                + $"link set dev {host} master {bridge} up\n", cancellationToken).ConfigureAwait(false);
         });
+
+    /// <summary>
+    /// Runs the batch that creates a veth pair. Both ends are recorded as owned first, so that if the
+    /// batch fails half-way the owner can still delete what was made; on failure they are removed again.
+    /// </summary>
+    private async Task CreateOwnedVethAsync(string host, string peer, string batch, CancellationToken cancellationToken)
+    {
+        Owned.Add(host);
+        Owned.Add(peer);
+        try
+        {
+            await FixedCommand.RunAsync(Ip, ["-batch", "-"], batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (LinkExists(host))
+            {
+                await FixedCommand.RunAsync(Ip, ["link", "delete", "dev", host], cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
+            Owned.Remove(host);
+            Owned.Remove(peer);
+            throw;
+        }
+    }
 
     public Task EnableForwardingAsync(ForwardingFamily family, CancellationToken cancellationToken = default) =>
         Run("EnableForwarding", family, async () =>

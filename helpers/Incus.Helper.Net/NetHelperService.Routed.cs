@@ -38,24 +38,8 @@ public sealed partial class NetHelperService
                 mtu is int value ? $" mtu {RequestValidation.Mtu(value, field).ToString(CultureInfo.InvariantCulture)}" : "";
             string hostMtu = MtuArgument(spec.HostMtu, "hostMtu");
             string peerMtu = MtuArgument(spec.PeerMtu, "peerMtu");
-            // Recorded first: if the command fails half-way, the owner can still delete what was made.
-            Owned.Add(host);
-            Owned.Add(peer);
-            try
-            {
-                await FixedCommand.RunAsync(Ip, ["-batch", "-"], $"link add name {host}{hostMtu} type veth peer name {peer} address {mac}{peerMtu}\n", cancellationToken)
-                    .ConfigureAwait(false);
-            }
-            catch
-            {
-                if (LinkExists(host))
-                {
-                    await FixedCommand.RunAsync(Ip, ["link", "delete", "dev", host], cancellationToken: CancellationToken.None).ConfigureAwait(false);
-                }
-                Owned.Remove(host);
-                Owned.Remove(peer);
-                throw;
-            }
+            await CreateOwnedVethAsync(host, peer, $"link add name {host}{hostMtu} type veth peer name {peer} address {mac}{peerMtu}\n", cancellationToken)
+                .ConfigureAwait(false);
         });
 
     public Task AddNicRoutesAsync(NicRoutesSpec spec, CancellationToken cancellationToken = default) =>

@@ -6,7 +6,7 @@ namespace Incus.Daemon.Helpers;
 /// The net helper as plugins see it: the SDK interface, carried over the core's reconnecting
 /// helper connection.
 /// </summary>
-public sealed class NetHelperClient(HelperConnection<INetHelper> connection) : INetHelper
+public sealed partial class NetHelperClient(HelperConnection<INetHelper> connection) : INetHelper
 {
     public Task CreateBridgeAsync(BridgeSpec spec, CancellationToken cancellationToken = default) =>
         connection.CallAsync("CreateBridge", (helper, token) => helper.CreateBridgeAsync(spec, token), cancellationToken);

@@ -7,7 +7,7 @@ namespace Incus.Sdk.Drivers;
 /// A firewall backend (nftables or xtables). It computes rule sets; the net helper installs them,
 /// each change in one transaction.
 /// </summary>
-public interface IFirewallDriver : IDriver
+public partial interface IFirewallDriver : IDriver
 {
     /// <summary>Order of preference when the firewall driver is <c>auto</c>; lower wins.</summary>
     int AutoPriority { get; }

@@ -6,7 +6,7 @@ namespace Incus.Sdk.Helpers;
 /// dnsmasq processes it created itself (it records them), each sysctl must be on its allowlist, and
 /// rules may only live in tables named <c>incus</c>.
 /// </summary>
-public interface INetHelper
+public partial interface INetHelper
 {
     /// <summary>Creates a bridge and records it as owned by this daemon.</summary>
     Task CreateBridgeAsync(BridgeSpec spec, CancellationToken cancellationToken = default);

@@ -33,8 +33,9 @@ public sealed partial class XtFirewallDriver : IFirewallDriver
         foreach (var (tool, table) in AllTables)
         {
             string policy = tool == "ebtables" ? "RETURN" : "-";
-            await helper.ApplyXtablesAsync(new XtablesBatch { Tool = tool, Table = table, Lines = [$":INCUS-PROBE {policy}", "-X INCUS-PROBE"] }, cancellationToken)
-                .ConfigureAwait(false);
+            // Two batches: the nft-backed restore cannot delete a chain declared in the same batch.
+            await helper.ApplyXtablesAsync(new XtablesBatch { Tool = tool, Table = table, Lines = [$":INCUS-PROBE {policy}"] }, cancellationToken).ConfigureAwait(false);
+            await helper.ApplyXtablesAsync(new XtablesBatch { Tool = tool, Table = table, Lines = ["-X INCUS-PROBE"] }, cancellationToken).ConfigureAwait(false);
         }
         return true;
     }

@@ -11,7 +11,7 @@ start=false
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y --no-install-recommends ca-certificates iproute2 util-linux passwd procps lxc busybox-static dnsmasq-base nftables
+apt-get install -y --no-install-recommends ca-certificates iproute2 util-linux passwd procps lxc busybox-static dnsmasq-base nftables iptables ebtables
 
 "$root/packaging/accounts.sh"
 rm -rf "$libdir"

@@ -78,10 +78,13 @@ try
     var storagePools = new StoragePoolService(poolStore, drivers, storageHelper, events, Log.Logger,
         pool => profiles.UsingPool(pool).Concat(instances.UsingPool(pool)).ToList());
     await StartupHardening.ApplyAsync(helpers, server, Log.Logger);
-    await firewall.SelectAsync(drivers, netHelper, Log.Logger, CancellationToken.None);
+    await firewall.SelectAsync(drivers, netHelper, server.Config.GetValueOrDefault(ServerConfigKeys.FirewallDriver) ?? "auto", Log.Logger, CancellationToken.None);
+    server.FirewallName = () => firewall.Driver?.Name ?? "";
     await networks.ReconcileAsync(instances.NicLinksInUse(), CancellationToken.None);
     var filterWatch = new NicFilterWatch(instances, networking, netHelper, events, Log.Logger);
     await filterWatch.ReconcileAllAsync(CancellationToken.None);
+    // Only now, with the chosen driver's rules in place, so a switch leaves no NIC unfiltered.
+    await firewall.RemoveOthersAsync(drivers, netHelper, Log.Logger, CancellationToken.None);
 
     var exec = new Incus.Daemon.Exec.ExecService(helpers.Lxc, operations, options.Layout, Log.Logger);
     var trust = new TrustStore(database);

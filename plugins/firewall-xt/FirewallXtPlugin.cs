@@ -5,10 +5,9 @@ namespace Incus.Plugins.FirewallXt;
 /// <summary>Entry point of the firewall-xt plugin.</summary>
 public sealed class FirewallXtPlugin : IIncusPlugin
 {
-    // The drivers of this plugin arrive with their own issues; until then it loads and adds none,
-    // so the daemon never advertises a driver that does not work.
     public void Register(IDriverRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
+        registry.AddFirewallDriver(new XtFirewallDriver());
     }
 }

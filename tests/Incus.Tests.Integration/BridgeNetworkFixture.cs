@@ -7,7 +7,7 @@ namespace Incus.Tests.Integration;
 /// (192.0.2.1/24, 2001:db8:1::1/64, domain test.local) and two running containers on it, c1 and c2,
 /// which took DHCPv4 leases at boot.
 /// </summary>
-public sealed class BridgeNetworkFixture : IAsyncLifetime
+public class BridgeNetworkFixture : IAsyncLifetime
 {
     public const string Bridge = "tbr0";
     public const string Domain = "test.local";
@@ -16,12 +16,19 @@ public sealed class BridgeNetworkFixture : IAsyncLifetime
 
     public RunningDaemon Daemon => _daemon ?? throw new InvalidOperationException("daemon not started");
 
+    /// <summary>The <c>firewall.driver</c> to set (with a core restart) before anything is created; null keeps auto.</summary>
+    protected virtual string? FirewallDriver => null;
+
     public Dictionary<string, string> CliEnvironment => new() { ["INCUS_DIR"] = Daemon.Directory };
 
     public async Task InitializeAsync()
     {
         _daemon = await RunningDaemon.StartAsync();
         await Command.RunAsync("/bin/ip", "netns", "exec", Daemon.Namespace, "/bin/ip", "link", "set", "lo", "up");
+        if (FirewallDriver is { } driver)
+        {
+            await SwitchFirewallAsync(driver);
+        }
         await Api(HttpMethod.Post, "/1.0/storage-pools", new { name = "default", driver = "dir" });
         await Api(HttpMethod.Post, "/1.0/networks", new
         {
@@ -43,6 +50,16 @@ public sealed class BridgeNetworkFixture : IAsyncLifetime
         {
             await LaunchAsync(name);
         }
+    }
+
+    /// <summary>Sets <c>firewall.driver</c> and restarts the core, which applies it.</summary>
+    public async Task SwitchFirewallAsync(string driver)
+    {
+        await Api(HttpMethod.Patch, "/1.0", new { config = new Dictionary<string, string> { ["firewall.driver"] = driver } });
+        int core = Daemon.CorePid;
+        (await Command.RunAsync("/bin/kill", "-9", core.ToString(System.Globalization.CultureInfo.InvariantCulture))).EnsureSuccess("kill the core");
+        await Daemon.WaitForRestartAsync("incus-core", core, TimeSpan.FromSeconds(30));
+        await Daemon.WaitForApiAsync(TimeSpan.FromSeconds(30));
     }
 
     public async Task LaunchAsync(string name)

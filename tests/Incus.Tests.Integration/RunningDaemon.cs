@@ -32,23 +32,39 @@ public sealed class RunningDaemon : IAsyncDisposable
     public bool HasExited => _supervisor.HasExited;
     public string RecentLog => string.Join('\n', _log);
 
-    public static Task<RunningDaemon> StartAsync(params string[] extraArguments) => StartProgramAsync(Stage.Incusd, extraArguments);
+    public static Task<RunningDaemon> StartAsync(params string[] extraArguments) => StartInNamespaceAsync(Stage.Incusd, [], extraArguments);
+
+    /// <summary>
+    /// Starts the daemon in a mount namespace of its own in which each of <paramref name="hiddenPrograms"/>
+    /// is replaced by <c>/bin/false</c> (for example to make nftables unusable); the host keeps its view.
+    /// </summary>
+    public static Task<RunningDaemon> StartHidingAsync(IReadOnlyList<string> hiddenPrograms, params string[] extraArguments) =>
+        StartInNamespaceAsync(Stage.Incusd, hiddenPrograms, extraArguments);
 
     /// <summary>Starts another incusd than the stage's, such as one unpacked from the .deb files.</summary>
-    public static async Task<RunningDaemon> StartProgramAsync(string incusd, params string[] extraArguments)
+    public static Task<RunningDaemon> StartProgramAsync(string incusd, params string[] extraArguments) => StartInNamespaceAsync(incusd, [], extraArguments);
+
+    private static async Task<RunningDaemon> StartInNamespaceAsync(string incusd, IReadOnlyList<string> hiddenPrograms, string[] extraArguments)
     {
         Stage.RequireRoot();
         string name = $"incus-it-{Guid.NewGuid():N}"[..20];
         (await Command.RunAsync("/bin/ip", "netns", "add", name)).EnsureSuccess("ip netns add");
         string directory = System.IO.Directory.CreateTempSubdirectory("incus-it-").FullName;
-        var start = new ProcessStartInfo("/bin/ip")
+        var start = new ProcessStartInfo(hiddenPrograms.Count == 0 ? "/bin/ip" : "/usr/bin/unshare")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { "netns", "exec", name, incusd, "--dir", directory, "--verbose" }.Concat(extraArguments))
+        IEnumerable<string> arguments = new[] { "netns", "exec", name, incusd, "--dir", directory, "--verbose" }.Concat(extraArguments);
+        if (hiddenPrograms.Count > 0)
+        {
+            // unshare and sh exec in place, so the supervisor keeps the pid of the process started here.
+            string mounts = string.Concat(hiddenPrograms.Select(p => $"mount --bind /bin/false '{p}' && "));
+            arguments = ["-m", "--propagation", "private", "/bin/sh", "-c", mounts + "exec /bin/ip \"$@\"", "sh", .. arguments];
+        }
+        foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

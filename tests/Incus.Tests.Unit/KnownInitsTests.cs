@@ -21,9 +21,12 @@ public sealed class KnownInitsTests
     public void AnInitThatExitedIsReportedStoppedOnceThenUnknown()
     {
         string name = $"ki{Guid.NewGuid():N}"[..12];
-        using var process = System.Diagnostics.Process.Start("/bin/true")!;
+        // A process that is certainly alive when remembered (a /bin/true could be reaped before Remember
+        // reads its start time, and then nothing would be remembered), ended afterwards.
+        using var process = System.Diagnostics.Process.Start("/bin/sleep", "30")!;
         int pid = process.Id;
         KnownInits.Remember(name, pid);
+        process.Kill();
         process.WaitForExit();
         process.Dispose();
         // Reaped: /proc/<pid> is gone (or belongs to another process with another start time).

@@ -12,6 +12,12 @@ public static class ServerConfigKeys
     /// <summary>How long a trust token stays valid.</summary>
     public const string RemoteTokenExpiry = "core.remote_token_expiry";
 
+    /// <summary>Which firewall driver to use (<c>auto</c>, <c>nftables</c> or <c>xtables</c>); read when the core starts.</summary>
+    public const string FirewallDriver = "firewall.driver";
+
+    /// <summary>The values of <see cref="FirewallDriver"/>.</summary>
+    public static readonly string[] FirewallDrivers = ["auto", "nftables", "xtables"];
+
     /// <summary>Trust tokens expire after a day unless <see cref="RemoteTokenExpiry"/> says otherwise (Incus's never expire by default).</summary>
     public static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromDays(1);
 
@@ -33,6 +39,9 @@ public static class ServerConfigKeys
             RemoteTokenExpiry => ExpiryDuration.TryParse(value) is null
                 ? $"Invalid value for config key \"{key}\": expected a duration such as 30M, 12H or 1d 12H"
                 : null,
+            FirewallDriver => FirewallDrivers.Contains(value, StringComparer.Ordinal)
+                ? null
+                : $"Invalid value for config key \"{key}\": expected {string.Join(", ", FirewallDrivers)} (applied when the daemon restarts)",
             _ => $"Invalid config key \"{key}\": unknown key",
         };
     }

@@ -23,6 +23,9 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
     /// <summary>The TLS certificate, once loaded; shown in the trusted environment.</summary>
     public ServerIdentity? Identity { get; set; }
 
+    /// <summary>The firewall driver in use (empty when none works), for <c>environment.firewall</c>.</summary>
+    public Func<string> FirewallName { get; set; } = () => "";
+
     /// <summary>Where the TLS listener is reachable (empty when it is off).</summary>
     public Func<IReadOnlyList<string>> ListenAddresses { get; set; } = () => [];
 
@@ -160,7 +163,7 @@ public sealed class ServerState(ServerConfigStore config, HostFacts host, Plugin
                 Certificate = Identity?.Pem ?? "",
                 CertificateFingerprint = Identity?.Fingerprint ?? "",
                 Architectures = host.Architectures,
-                Firewall = string.Join(" | ", drivers.Firewalls.Keys),
+                Firewall = FirewallName(),
                 Kernel = host.Kernel,
                 KernelArchitecture = host.KernelArchitecture,
                 KernelVersion = host.KernelVersion,

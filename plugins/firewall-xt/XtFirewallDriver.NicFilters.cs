@@ -1,0 +1,165 @@
+using Incus.Sdk.Firewall;
+using Incus.Sdk.Helpers;
+using static Incus.Plugins.FirewallXt.XtNicFilterRules;
+
+namespace Incus.Plugins.FirewallXt;
+
+/// <summary>
+/// Bridged NIC filters: ebtables INPUT and FORWARD each jump once into <c>INCUS-IN</c> and
+/// <c>INCUS-FWD</c>, which send a NIC's frames (<c>-i</c>) to its own chain; the raw PREROUTING
+/// tables of iptables and ip6tables do the same through <c>INCUS-PRE</c> with <c>--physdev-in</c>.
+/// A NIC's chains carry a generation (0 or 1): a change builds the other generation, repoints the
+/// dispatch rule and deletes the old chains in the same batch, which the kernel applies at once.
+/// </summary>
+public sealed partial class XtFirewallDriver
+{
+    public const string EbInput = "INCUS-IN";
+    public const string EbForward = "INCUS-FWD";
+    public const string RawDispatch = "INCUS-PRE";
+
+    public Task ApplyNicFilterAsync(NicFilterSpec nic, INetHelper helper, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(nic);
+        ArgumentNullException.ThrowIfNull(helper);
+        if (!nic.Enabled)
+        {
+            return ClearNicFilterAsync(nic.HostName, helper, cancellationToken);
+        }
+        return Locked(async () =>
+        {
+            var state = await NicState.ReadAsync(helper, cancellationToken).ConfigureAwait(false);
+            int generation = state.Exists(nic.HostName, 0) && !state.Exists(nic.HostName, 1) ? 1 : 0;
+            foreach (var batch in ApplyBatches(nic, generation, state))
+            {
+                await helper.ApplyXtablesAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+    }
+
+    public Task ClearNicFilterAsync(string hostName, INetHelper helper, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(helper);
+        return Locked(async () =>
+        {
+            var state = await NicState.ReadAsync(helper, cancellationToken).ConfigureAwait(false);
+            foreach (var batch in ClearBatches(hostName, state))
+            {
+                await helper.ApplyXtablesAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> MissingNicFiltersAsync(IReadOnlyCollection<string> expected, INetHelper helper, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(helper);
+        if (expected.Count == 0)
+        {
+            return [];
+        }
+        var state = await NicState.ReadAsync(helper, cancellationToken).ConfigureAwait(false);
+        return expected.Where(h => !state.Installed(h)).ToList();
+    }
+
+    /// <summary>The batches (raw tables first, ebtables last) that install or replace one NIC's filter.</summary>
+    public static List<XtablesBatch> ApplyBatches(NicFilterSpec nic, int generation, NicState state)
+    {
+        ArgumentNullException.ThrowIfNull(nic);
+        ArgumentNullException.ThrowIfNull(state);
+        string host = nic.HostName;
+        var chains = Build(nic, generation);
+        var batches = new List<XtablesBatch>();
+        foreach (var (tables, wanted) in new[] { (state.Ip6Raw, chains.Ip6tables), (state.Ip4Raw, chains.Iptables) })
+        {
+            var lines = new List<string>();
+            EnsureDispatch(tables, lines, "PREROUTING", RawDispatch);
+            Replace(tables, lines, wanted, host, RawDispatch, $"-m physdev --physdev-in {host}", RawChain(host, generation), g => RawChain(host, g));
+            batches.Add(new XtablesBatch { Tool = tables.Tool, Table = "raw", Lines = lines });
+        }
+        var eb = new List<string>();
+        EnsureDispatch(state.Eb, eb, "INPUT", EbInput);
+        EnsureDispatch(state.Eb, eb, "FORWARD", EbForward);
+        // Both variants in one batch, each swapped like the raw chains.
+        var ebRules = new List<string>();
+        foreach (var (hook, dispatch) in new[] { (NicFilterHooks.Input, EbInput), (NicFilterHooks.Forward, EbForward) })
+        {
+            string main = EbChain(hook, host, generation);
+            var variant = chains.Ebtables.Where(c => c.Key.StartsWith(main, StringComparison.Ordinal)).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+            var lines = new List<string>();
+            Replace(state.Eb, lines, variant, host, dispatch, $"-i {host}", main, g => EbChain(hook, host, g), deleteOld: false);
+            ebRules.AddRange(lines);
+        }
+        eb.AddRange(ebRules);
+        eb.AddRange(DeleteChains(state.Eb.Chains.Where(c => Owns(c, host) && !chains.Ebtables.ContainsKey(c)).ToList()));
+        batches.Add(new XtablesBatch { Tool = "ebtables", Table = "filter", Lines = eb });
+        return batches;
+    }
+
+    /// <summary>The batches that remove one NIC's chains and dispatch rules; none when nothing is there.</summary>
+    public static List<XtablesBatch> ClearBatches(string hostName, NicState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var batches = new List<XtablesBatch>();
+        foreach (var (tables, dispatches) in new[]
+        {
+            (state.Eb, new[] { (EbInput, $"-i {hostName}", (Func<int, string>)(g => EbChain(NicFilterHooks.Input, hostName, g))),
+                (EbForward, $"-i {hostName}", g => EbChain(NicFilterHooks.Forward, hostName, g)) }),
+            (state.Ip6Raw, new[] { (RawDispatch, $"-m physdev --physdev-in {hostName}", (Func<int, string>)(g => RawChain(hostName, g))) }),
+            (state.Ip4Raw, new[] { (RawDispatch, $"-m physdev --physdev-in {hostName}", (Func<int, string>)(g => RawChain(hostName, g))) }),
+        })
+        {
+            var lines = new List<string>();
+            foreach (var (dispatch, match, chain) in dispatches)
+            {
+                lines.AddRange(DispatchRemovals(tables, dispatch, match, chain));
+            }
+            lines.AddRange(DeleteChains(tables.Chains.Where(c => Owns(c, hostName)).ToList()));
+            if (lines.Count > 0)
+            {
+                batches.Add(new XtablesBatch { Tool = tables.Tool, Table = tables.Table, Lines = lines });
+            }
+        }
+        return batches;
+    }
+
+    /// <summary>
+    /// Declares and fills the new generation's chains, moves the NIC's dispatch rule to the new main
+    /// chain and (unless the caller does it) deletes the chains of the NIC that are not part of it.
+    /// </summary>
+    private static void Replace(XtTables tables, List<string> lines, Dictionary<string, List<string>> wanted, string host, string dispatch, string match,
+        string main, Func<int, string> chainOfGeneration, bool deleteOld = true)
+    {
+        string policy = tables.Tool == "ebtables" ? "RETURN" : "-";
+        lines.AddRange(wanted.Keys.Select(c => $":{c} {policy}"));
+        lines.AddRange(wanted.Values.SelectMany(rules => rules));
+        lines.AddRange(DispatchRemovals(tables, dispatch, match, chainOfGeneration));
+        lines.Add($"-A {dispatch} {match} -j {main}");
+        if (deleteOld)
+        {
+            lines.AddRange(DeleteChains(tables.Chains.Where(c => Owns(c, host) && !wanted.ContainsKey(c)).ToList()));
+        }
+    }
+
+    /// <summary>Deletes of the dispatch rules into either generation that the listing shows.</summary>
+    private static IEnumerable<string> DispatchRemovals(XtTables tables, string dispatch, string match, Func<int, string> chainOfGeneration) =>
+        new[] { 0, 1 }.Select(chainOfGeneration).Where(c => tables.Has(dispatch, $"{match} -j {c}")).Select(c => $"-D {dispatch} {match} -j {c}");
+
+    /// <summary>Empties, then deletes: a chain must be empty, and unreferenced, before it can go.</summary>
+    private static IEnumerable<string> DeleteChains(IReadOnlyList<string> chains) =>
+        [.. chains.Select(c => $"-F {c}"), .. chains.Select(c => $"-X {c}")];
+
+    /// <summary>Whether <paramref name="chain"/> is one of the NIC's chains (any generation, main or sub-chain).</summary>
+    public static bool Owns(string chain, string hostName)
+    {
+        foreach (char kind in "IFP")
+        {
+            string prefix = $"INCUS-{kind}-{hostName}-";
+            if (chain.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                string rest = chain[prefix.Length..];
+                return rest.Length is 1 or 2 && rest[0] is '0' or '1' && (rest.Length == 1 || char.IsAsciiLetterLower(rest[1]) || char.IsAsciiDigit(rest[1]));
+            }
+        }
+        return false;
+    }
+}

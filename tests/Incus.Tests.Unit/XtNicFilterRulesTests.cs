@@ -1,0 +1,90 @@
+using Incus.Plugins.FirewallXt;
+using Incus.Sdk.Firewall;
+
+namespace Incus.Tests.Unit;
+
+public sealed class XtNicFilterRulesTests
+{
+    private static NicFilterSpec Spec(bool mac = true, IReadOnlyList<string>? v4 = null, IReadOnlyList<string>? v6 = null) => new()
+    {
+        Instance = "c1", Device = "eth0", HostName = "veth1", HwAddr = "02:00:00:0a:0b:0c", MacFiltering = mac, Ipv4Allowed = v4, Ipv6Allowed = v6,
+    };
+
+    [Fact]
+    public void MacFilteringChecksTheEtherSourceTheArpSenderAndTheNaOptionInBothVariants()
+    {
+        var chains = XtNicFilterRules.Build(Spec(), 0);
+        foreach (string main in new[] { "INCUS-I-veth1-0", "INCUS-F-veth1-0" })
+        {
+            Assert.Contains($"-A {main} -s ! 02:00:00:0a:0b:0c -j DROP", chains.Ebtables[main]);
+            Assert.Contains($"-A {main} -p ARP --arp-mac-src ! 02:00:00:0a:0b:0c -j DROP", chains.Ebtables[main]);
+        }
+        var raw = chains.Ip6tables["INCUS-P-veth1-0"];
+        // 0x0200 = the first two MAC bytes; anything else in the option's first address bytes drops.
+        Assert.Contains("-A INCUS-P-veth1-0 -p ipv6-icmp --icmpv6-type 136 -m u32 --u32 4>>16=32&&64&0xFFFF=0x0:0x1FF,0x201:0xFFFF -j DROP", raw);
+        Assert.Contains("-A INCUS-P-veth1-0 -p ipv6-icmp --icmpv6-type 136 -m u32 --u32 4>>16=32&&68=0x0:0xA0B0B,0xA0B0D:0xFFFFFFFF -j DROP", raw);
+        Assert.Contains("-A INCUS-P-veth1-0 -p ipv6-icmp --icmpv6-type 136 -m u32 ! --u32 4&0xFF00=0x3A00 -j DROP", raw);
+        // No IP filter: no ethertype allowlist.
+        Assert.DoesNotContain(chains.Ebtables.Keys, k => k.EndsWith('e'));
+    }
+
+    [Fact]
+    public void AllowedSourcesBecomeReturnsInASubChainThatEndsInADrop()
+    {
+        var chains = XtNicFilterRules.Build(Spec(v4: ["192.0.2.5", "198.51.100.0/24"]), 1);
+        Assert.Equal(
+            ["-A INCUS-F-veth1-14 -p IPv4 --ip-src 192.0.2.5 -j RETURN", "-A INCUS-F-veth1-14 -p IPv4 --ip-src 198.51.100.0/24 -j RETURN", "-A INCUS-F-veth1-14 -j DROP"],
+            chains.Ebtables["INCUS-F-veth1-14"]);
+        // The input variant also lets 0.0.0.0 on to the DHCP exception.
+        Assert.Contains("-A INCUS-I-veth1-14 -p IPv4 --ip-src 0.0.0.0 -j RETURN", chains.Ebtables["INCUS-I-veth1-14"]);
+        Assert.Contains("-A INCUS-F-veth1-1 -p ARP -j INCUS-F-veth1-1a", chains.Ebtables["INCUS-F-veth1-1"]);
+        Assert.Equal(["-A INCUS-F-veth1-1e -p ARP -j RETURN", "-A INCUS-F-veth1-1e -p IPv4 -j RETURN", "-A INCUS-F-veth1-1e -p IPv6 -j RETURN", "-A INCUS-F-veth1-1e -j DROP"],
+            chains.Ebtables["INCUS-F-veth1-1e"]);
+        // The DHCP client hardware address must be the NIC's.
+        Assert.Contains(chains.Iptables["INCUS-P-veth1-1"], l => l.Contains("@36=0x0:0x2000009,0x200000B:0xFFFFFFFF", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BlockedFamiliesDropWholeProtocols()
+    {
+        var chains = XtNicFilterRules.Build(Spec(v4: [], v6: []), 0);
+        Assert.Contains("-A INCUS-F-veth1-0 -p ARP -j DROP", chains.Ebtables["INCUS-F-veth1-0"]);
+        Assert.Contains("-A INCUS-F-veth1-0 -p IPv4 -j DROP", chains.Ebtables["INCUS-F-veth1-0"]);
+        Assert.Contains("-A INCUS-F-veth1-0 -p IPv6 -j DROP", chains.Ebtables["INCUS-F-veth1-0"]);
+        Assert.Contains("-A INCUS-F-veth1-0 -j INCUS-F-veth1-0e", chains.Ebtables["INCUS-F-veth1-0"]);
+    }
+
+    [Theory]
+    [InlineData("2001:db8:1::5", "48=0x20010DB8&&52=0x10000&&56=0x0&&60=0x5")]
+    [InlineData("2001:db8:2::/64", "48=0x20010DB8&&52=0x20000")]
+    [InlineData("2001:db8::/36", "48=0x20010DB8&&52&0xF0000000=0x0")]
+    public void NaTargetsAreMatchedWordByWord(string prefix, string expected) =>
+        Assert.Equal(expected, XtNicFilterRules.TargetIn(prefix));
+
+    [Theory]
+    [InlineData(0u, 0xFFFFu, "0x1:0xFFFF")]
+    [InlineData(0xFFFFu, 0xFFFFu, "0x0:0xFFFE")]
+    [InlineData(0x201u, 0xFFFFu, "0x0:0x200,0x202:0xFFFF")]
+    public void NotEqualCoversEverythingElse(uint value, uint max, string expected) =>
+        Assert.Equal(expected, XtNicFilterRules.NotEqual(value, max));
+
+    [Fact]
+    public void AChangeBuildsTheOtherGenerationAndDeletesTheOldOne()
+    {
+        var state = new NicState(
+            new XtTables("ebtables", "filter", [":INCUS-IN RETURN", ":INCUS-FWD RETURN", ":INCUS-I-veth1-0 RETURN", ":INCUS-F-veth1-0 RETURN", ":INCUS-F-veth10-0 RETURN",
+                "-A INPUT -j INCUS-IN", "-A FORWARD -j INCUS-FWD", "-A INCUS-IN -i veth1 -j INCUS-I-veth1-0", "-A INCUS-FWD -i veth1 -j INCUS-F-veth1-0"]),
+            new XtTables("iptables", "raw", []), new XtTables("ip6tables", "raw", []));
+        Assert.True(state.Exists("veth1", 0));
+        var eb = XtFirewallDriver.ApplyBatches(Spec(), 1, state).Single(b => b.Tool == "ebtables").Lines;
+        Assert.DoesNotContain(eb, l => l.StartsWith("-I ", StringComparison.Ordinal));
+        Assert.Contains("-D INCUS-FWD -i veth1 -j INCUS-F-veth1-0", eb);
+        Assert.Contains("-A INCUS-FWD -i veth1 -j INCUS-F-veth1-1", eb);
+        Assert.Contains("-X INCUS-F-veth1-0", eb);
+        Assert.DoesNotContain("-X INCUS-F-veth10-0", eb);
+        Assert.True(eb.ToList().IndexOf("-A INCUS-FWD -i veth1 -j INCUS-F-veth1-1") < eb.ToList().IndexOf("-X INCUS-F-veth1-0"));
+        var clear = XtFirewallDriver.ClearBatches("veth1", state).Single().Lines;
+        Assert.Equal(["-D INCUS-IN -i veth1 -j INCUS-I-veth1-0", "-D INCUS-FWD -i veth1 -j INCUS-F-veth1-0", "-F INCUS-I-veth1-0", "-F INCUS-F-veth1-0",
+            "-X INCUS-I-veth1-0", "-X INCUS-F-veth1-0"], clear);
+    }
+}

@@ -17,7 +17,8 @@ public sealed class FilterBenchmark(INetHelper helper, IFirewallDriver driver, i
     private readonly List<string> _filtered = new();
     private int _created;
 
-    public async Task<IReadOnlyList<(int Population, double ApplyMs, double RemoveMs)>> RunAsync(IReadOnlyList<int> populations, CancellationToken cancellationToken)
+    /// <summary>Measures each population in turn and reports it at once through <paramref name="report"/>.</summary>
+    public async Task RunAsync(IReadOnlyList<int> populations, Action<int, double, double> report, CancellationToken cancellationToken)
     {
         if (!await driver.ProbeAsync(helper, cancellationToken).ConfigureAwait(false))
         {
@@ -25,7 +26,6 @@ public sealed class FilterBenchmark(INetHelper helper, IFirewallDriver driver, i
         }
         await helper.CreateBridgeAsync(new BridgeSpec { Name = Bridge }, cancellationToken).ConfigureAwait(false);
         await helper.SetLinkStateAsync(new LinkState { Name = Bridge, Up = true }, cancellationToken).ConfigureAwait(false);
-        var results = new List<(int, double, double)>();
         foreach (int population in populations.Order())
         {
             while (_filtered.Count < population)
@@ -46,10 +46,12 @@ public sealed class FilterBenchmark(INetHelper helper, IFirewallDriver driver, i
                 await driver.ClearNicFilterAsync(probe, helper, cancellationToken).ConfigureAwait(false);
                 removes.Add(clock.Elapsed.TotalMilliseconds);
             }
-            results.Add((population, Median(applies), Median(removes)));
+            report(population, Median(applies), Median(removes));
         }
+        // The objects die with the bench's network namespace; this also measures a driver's full clean-up.
+        var cleanup = Stopwatch.StartNew();
         await driver.RemoveEverythingAsync(helper, cancellationToken).ConfigureAwait(false);
-        return results;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{driver.Name,-9} removing everything with {_filtered.Count} filtered NICs: {cleanup.Elapsed.TotalMilliseconds:F0} ms"));
     }
 
     private async Task<string> NewNicAsync(CancellationToken cancellationToken)

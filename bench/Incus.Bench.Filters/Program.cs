@@ -34,10 +34,8 @@ foreach (string name in driverNames)
         _ => throw new ArgumentException($"unknown driver {name}"),
     };
     await using var helper = await BenchNetHelper.StartAsync(stage);
-    var results = await new FilterBenchmark(helper.Client, driver, rounds).RunAsync(populations, CancellationToken.None);
-    foreach (var (population, apply, remove) in results)
-    {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-9} {population,5} filtered NICs: apply {apply,8:F1} ms  remove {remove,8:F1} ms"));
-    }
+    await new FilterBenchmark(helper.Client, driver, rounds).RunAsync(populations, (population, apply, remove) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-9} {population,5} filtered NICs: apply {apply,8:F1} ms  remove {remove,8:F1} ms")),
+        CancellationToken.None);
 }
 return 0;

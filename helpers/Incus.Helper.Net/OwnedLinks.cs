@@ -65,10 +65,7 @@ public sealed class OwnedLinks
             {
                 return;
             }
-            // Write-then-rename so a crash leaves either the old or the new list, never half of one.
-            string temporary = _path + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(_names.ToArray()));
-            File.Move(temporary, _path, overwrite: true);
+            AtomicJsonFile.Write(_path, _names.ToArray());
         }
     }
 }

@@ -67,23 +67,8 @@ public class BridgeNetworkFixture : IAsyncLifetime
         (await Command.RunAsync(Stage.Cli, ["launch", Image, name], CliEnvironment, timeout: TimeSpan.FromSeconds(120))).EnsureSuccess($"launch {name}");
     }
 
-    public async Task<UnixHttp.Answer> Api(HttpMethod method, string path, object? body = null, bool mustSucceed = true)
-    {
-        var answer = await UnixHttp.SendAsync(Daemon.SocketPath, method, path, body is null ? null : JsonSerializer.Serialize(body));
-        if (mustSucceed && answer.Status is not (200 or 201 or 202))
-        {
-            throw new InvalidOperationException($"{method} {path}: {answer.Status} {answer.Error}\n{Daemon.RecentLog}");
-        }
-        if (answer.Status == 202)
-        {
-            var done = await UnixHttp.GetAsync(Daemon.SocketPath, $"{answer.Body.GetProperty("operation").GetString()}/wait?timeout=120");
-            if (mustSucceed && done.Metadata.GetProperty("status").GetString() != "Success")
-            {
-                throw new InvalidOperationException($"{method} {path}: {done.Metadata.GetProperty("err").GetString()}");
-            }
-        }
-        return answer;
-    }
+    public Task<UnixHttp.Answer> Api(HttpMethod method, string path, object? body = null, bool mustSucceed = true) =>
+        Daemon.ApiAsync(method, path, body, mustSucceed);
 
     /// <summary>Runs a command in a container (lxc-attach, in the daemon's namespace).</summary>
     public Task<Command.Result> InContainerAsync(string container, params string[] command) =>

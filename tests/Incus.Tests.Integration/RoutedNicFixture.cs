@@ -124,23 +124,8 @@ public sealed class RoutedNicFixture : IAsyncLifetime
         await Api(HttpMethod.Delete, $"/1.0/instances/{name}", mustSucceed: false);
     }
 
-    public async Task<UnixHttp.Answer> Api(HttpMethod method, string path, object? body = null, bool mustSucceed = true)
-    {
-        var answer = await UnixHttp.SendAsync(Daemon.SocketPath, method, path, body is null ? null : JsonSerializer.Serialize(body));
-        if (mustSucceed && answer.Status is not (200 or 201 or 202))
-        {
-            throw new InvalidOperationException($"{method} {path}: {answer.Status} {answer.Error}\n{Daemon.RecentLog}");
-        }
-        if (answer.Status == 202)
-        {
-            var done = await UnixHttp.GetAsync(Daemon.SocketPath, $"{answer.Body.GetProperty("operation").GetString()}/wait?timeout=120");
-            if (mustSucceed && done.Metadata.GetProperty("status").GetString() != "Success")
-            {
-                throw new InvalidOperationException($"{method} {path}: {done.Metadata.GetProperty("err").GetString()}\n{Daemon.RecentLog}");
-            }
-        }
-        return answer;
-    }
+    public Task<UnixHttp.Answer> Api(HttpMethod method, string path, object? body = null, bool mustSucceed = true) =>
+        Daemon.ApiAsync(method, path, body, mustSucceed);
 
     public async Task<JsonElement> ConfigAsync(string instance) =>
         (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/instances/{instance}")).Metadata.GetProperty("config");

@@ -158,6 +158,28 @@ public sealed class RunningDaemon : IAsyncDisposable
         throw new TimeoutException($"{programName} was not restarted:\n{RecentLog}");
     }
 
+    /// <summary>
+    /// Sends one API request; a 202 is followed to the operation's end. With <paramref name="mustSucceed"/>
+    /// a failure of either throws, with the daemon's recent log.
+    /// </summary>
+    public async Task<UnixHttp.Answer> ApiAsync(HttpMethod method, string path, object? body = null, bool mustSucceed = true)
+    {
+        var answer = await UnixHttp.SendAsync(SocketPath, method, path, body is null ? null : System.Text.Json.JsonSerializer.Serialize(body));
+        if (mustSucceed && answer.Status is not (200 or 201 or 202))
+        {
+            throw new InvalidOperationException($"{method} {path}: {answer.Status} {answer.Error}\n{RecentLog}");
+        }
+        if (answer.Status == 202)
+        {
+            var done = await UnixHttp.GetAsync(SocketPath, $"{answer.Body.GetProperty("operation").GetString()}/wait?timeout=120");
+            if (mustSucceed && done.Metadata.GetProperty("status").GetString() != "Success")
+            {
+                throw new InvalidOperationException($"{method} {path}: {done.Metadata.GetProperty("err").GetString()}\n{RecentLog}");
+            }
+        }
+        return answer;
+    }
+
     public async Task<int> StopAsync(TimeSpan timeout)
     {
         if (!_supervisor.HasExited)

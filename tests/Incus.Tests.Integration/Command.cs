@@ -52,6 +52,78 @@ public static class Command
 
     public static Task<Result> RunAsync(string program, params string[] arguments) => RunAsync(program, arguments, null);
 
+    /// <summary>
+    /// Runs a program that asks questions: each answer is written only after its prompt has appeared on
+    /// standard output, and standard input stays open until the program exits. Under script(1) this
+    /// matters: input written early may be discarded when the program reconfigures its terminal, and an
+    /// early end of input reaches the program as an end-of-file character, that is, as no answer at all.
+    /// </summary>
+    public static async Task<Result> RunAnsweringAsync(string program, IEnumerable<string> arguments, IDictionary<string, string> environment,
+        IReadOnlyList<(string Prompt, string Answer)> dialogue, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = new System.Text.StringBuilder();
+        using var cancel = new CancellationTokenSource(timeout);
+        var buffer = new char[4096];
+        int answered = 0;
+        try
+        {
+            while (true)
+            {
+                int read = await process.StandardOutput.ReadAsync(buffer, cancel.Token);
+                if (read == 0)
+                {
+                    break;
+                }
+                output.Append(buffer, 0, read);
+                while (answered < dialogue.Count && CountOf(output.ToString(), dialogue[answered].Prompt) > CountOfEarlier(dialogue, answered))
+                {
+                    await process.StandardInput.WriteAsync(dialogue[answered].Answer);
+                    await process.StandardInput.FlushAsync(cancel.Token);
+                    answered++;
+                }
+            }
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', start.ArgumentList)} did not finish in time; it printed: {output}");
+        }
+        process.StandardInput.Close();
+        return new Result(process.ExitCode, output.ToString(), await error);
+    }
+
+    /// <summary>How many of the earlier questions used the same prompt, so a repeated prompt is answered once per appearance.</summary>
+    private static int CountOfEarlier(IReadOnlyList<(string Prompt, string Answer)> dialogue, int index) =>
+        dialogue.Take(index).Count(step => step.Prompt == dialogue[index].Prompt);
+
+    private static int CountOf(string text, string part)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+        return count;
+    }
+
     /// <summary>Runs a program as another user, through setpriv with that user's groups.</summary>
     public static Task<Result> RunAsUserAsync(string user, string program, IEnumerable<string> arguments, IDictionary<string, string>? environment = null) =>
         RunAsync("/usr/bin/setpriv", new[] { "--reuid", user, "--regid", user, "--init-groups", "--", program }.Concat(arguments), environment);

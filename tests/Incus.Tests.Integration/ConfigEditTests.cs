@@ -177,9 +177,9 @@ public sealed class ConfigEditTests(DaemonFixture fixture)
             string temporary = Directory.CreateDirectory(Path.Combine(scratch, "tmp")).FullName;
             var environment = new Dictionary<string, string>(Instances.CliEnvironment) { ["EDITOR"] = editor, ["VISUAL"] = "", ["TMPDIR"] = temporary };
 
-            // script(1) gives the CLI a terminal; the newline answers the retry prompt.
-            var result = await Command.RunAsync("/usr/bin/script", ["-qec", $"{Stage.Cli} config edit it-editor", "/dev/null"], environment, "\n",
-                TimeSpan.FromSeconds(120));
+            // script(1) gives the CLI a terminal; the newline answers the retry prompt once it is shown.
+            var result = await Command.RunAnsweringAsync("/usr/bin/script", ["-qec", $"{Stage.Cli} config edit it-editor", "/dev/null"], environment,
+                [("Press enter to open the editor again or ctrl+c to abort", "\n")], TimeSpan.FromSeconds(120));
 
             Assert.True(result.ExitCode == 0, result.Output + result.Error);
             Assert.Contains("Error: invalid YAML", result.Output);

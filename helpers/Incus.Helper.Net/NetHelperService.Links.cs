@@ -87,7 +87,7 @@ public sealed partial class NetHelperService
         {
             Required(batch, "batch");
             string json = NftablesBatchValidator.Validate(batch.Json);
-            await FixedCommand.RunAsync(Nft, ["-j", "-f", "-"], json, cancellationToken).ConfigureAwait(false);
+            await state.Nftables.RunAsync(json, cancellationToken).ConfigureAwait(false);
         });
 
     public async Task<NftablesListing> ListNftablesAsync(NftablesQuery query, CancellationToken cancellationToken = default)
@@ -101,8 +101,7 @@ public sealed partial class NetHelperService
         {
             try
             {
-                documents.Add(await FixedCommand.RunAsync(Nft, ["-j", "list", kind, family, NftablesBatchValidator.Table, name], cancellationToken: cancellationToken)
-                    .ConfigureAwait(false));
+                documents.Add(await state.Nftables.ListAsync(family, kind, NftablesBatchValidator.Table, name, cancellationToken).ConfigureAwait(false));
             }
             catch (InvalidOperationException ex) when (ex.Message.Contains("No such file or directory", StringComparison.Ordinal))
             {
@@ -111,8 +110,6 @@ public sealed partial class NetHelperService
         }
         return new NftablesListing { Found = true, Documents = documents };
     }
-
-    private const string Nft = "/usr/sbin/nft";
 
     private static async Task WriteSysctl(string path, string value, CancellationToken cancellationToken)
     {

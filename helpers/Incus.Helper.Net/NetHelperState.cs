@@ -14,6 +14,7 @@ public sealed class NetHelperState
         Links = OwnedLinks.For(options.StateDirectory("net"));
         Proxies = ProxyNeighbors.Load(options.StateDirectory("net"));
         Dnsmasq = new DnsmasqSupervisor(log);
+        Nftables = new NftablesRunner(log);
         // Debian's dnsmasq-base creates the dnsmasq user; without it, nobody as the last resort.
         var user = UnixAccounts.FindUser("dnsmasq") ?? UnixAccounts.FindUser("nobody")
             ?? throw new InvalidOperationException("neither a dnsmasq nor a nobody user exists to run dnsmasq as");
@@ -27,6 +28,7 @@ public sealed class NetHelperState
     public OwnedLinks Links { get; }
     public ProxyNeighbors Proxies { get; }
     public DnsmasqSupervisor Dnsmasq { get; }
+    public NftablesRunner Nftables { get; }
     public uint DnsmasqUid { get; }
     public uint DnsmasqGid { get; }
     public string DnsmasqUserName { get; }

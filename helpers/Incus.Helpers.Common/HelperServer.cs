@@ -21,8 +21,11 @@ public sealed class HelperServer<TInterface>(
     Action<string> log)
     where TInterface : class
 {
-    /// <summary>Largest single request, in bytes. The biggest legitimate one is far smaller.</summary>
-    public const int MaxMessageBytes = 64 * 1024;
+    /// <summary>
+    /// Largest single request, in bytes. The biggest legitimate ones are NIC filters, which must go in
+    /// one transaction: about 2 KiB of nftables JSON per route, so hundreds of routes fit.
+    /// </summary>
+    public const int MaxMessageBytes = 1024 * 1024;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {

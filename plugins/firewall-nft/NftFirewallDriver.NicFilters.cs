@@ -78,12 +78,20 @@ public sealed partial class NftFirewallDriver
         foreach (var (hook, dispatch, prefix, _) in Variants)
         {
             string chain = $"{prefix}.{nic.HostName}";
+            var rules = NftNicFilterRules.For(model, hook, chain);
+            var subChains = SubChains(chain);
+            var used = subChains.Where(c => rules.Any(r => r.Chain == c)).ToList();
             // Declared, emptied and refilled in the same transaction as everything else: the old rules
             // hold until the kernel swaps in the new ones.
-            commands.Add(NftJson.Command("add", "chain", Object(chain)));
-            commands.Add(NftJson.Command("flush", "chain", Object(chain)));
-            commands.AddRange(NftNicFilterRules.For(model, hook).Select(expressions => Rule(chain, expressions)));
+            foreach (string declared in used.Prepend(chain))
+            {
+                commands.Add(NftJson.Command("add", "chain", Object(declared)));
+                commands.Add(NftJson.Command("flush", "chain", Object(declared)));
+            }
+            commands.AddRange(rules.Select(r => Rule(r.Chain, r.Expressions)));
             commands.Add(NftJson.Command("add", "element", Element(dispatch, nic.HostName, chain)));
+            // A sub-chain the old filter had and this one does not: nothing jumps to it any more.
+            commands.AddRange(Removals(subChains.Except(used)));
         }
         return commands;
     }
@@ -95,15 +103,27 @@ public sealed partial class NftFirewallDriver
         foreach (var (_, dispatch, prefix, _) in Variants)
         {
             string chain = $"{prefix}.{hostName}";
-            // Declare first so that the deletes cannot fail on something already gone.
+            // Declare first so that the deletes cannot fail on something already gone; the main chain
+            // is emptied before its sub-chains go, so nothing refers to them then.
             commands.Add(NftJson.Command("add", "chain", Object(chain)));
             commands.Add(NftJson.Command("flush", "chain", Object(chain)));
             commands.Add(NftJson.Command("add", "element", Element(dispatch, hostName, chain)));
             commands.Add(NftJson.Command("delete", "element", Element(dispatch, hostName, null)));
+            commands.AddRange(Removals(SubChains(chain)));
             commands.Add(NftJson.Command("delete", "chain", Object(chain)));
         }
         return commands;
     }
+
+    private static List<string> SubChains(string chain) => NftNicFilterRules.SubChainSuffixes.Select(s => $"{chain}.{s}").ToList();
+
+    /// <summary>Deletes chains whether or not they exist: each is declared and emptied first.</summary>
+    private static IEnumerable<JsonObject> Removals(IEnumerable<string> chains) => chains.SelectMany(c => new[]
+    {
+        NftJson.Command("add", "chain", Object(c)),
+        NftJson.Command("flush", "chain", Object(c)),
+        NftJson.Command("delete", "chain", Object(c)),
+    });
 
     /// <summary>The table, the two maps and the two base chains with their single dispatch rule.</summary>
     private static List<JsonObject> Skeleton()

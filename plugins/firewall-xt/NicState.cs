@@ -12,6 +12,24 @@ public sealed record NicState(XtTables Eb, XtTables Ip4Raw, XtTables Ip6Raw)
         await XtTables.ReadAsync(helper, "iptables", "raw", cancellationToken).ConfigureAwait(false),
         await XtTables.ReadAsync(helper, "ip6tables", "raw", cancellationToken).ConfigureAwait(false));
 
+    /// <summary>The state after <paramref name="batches"/> were applied, each to its own table.</summary>
+    public NicState After(IEnumerable<XtablesBatch> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        var state = this;
+        foreach (var batch in batches)
+        {
+            state = (batch.Tool, batch.Table) switch
+            {
+                ("ebtables", "filter") => state with { Eb = state.Eb.After(batch.Lines) },
+                ("iptables", "raw") => state with { Ip4Raw = state.Ip4Raw.After(batch.Lines) },
+                ("ip6tables", "raw") => state with { Ip6Raw = state.Ip6Raw.After(batch.Lines) },
+                _ => throw new InvalidOperationException($"{batch.Tool} {batch.Table} is not a table of the NIC filters"),
+            };
+        }
+        return state;
+    }
+
     /// <summary>Whether any chain of that generation of the NIC exists.</summary>
     public bool Exists(string hostName, int generation) =>
         Eb.Chains.Contains(EbChain(NicFilterHooks.Input, hostName, generation)) || Eb.Chains.Contains(EbChain(NicFilterHooks.Forward, hostName, generation))

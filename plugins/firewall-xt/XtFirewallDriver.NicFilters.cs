@@ -25,28 +25,17 @@ public sealed partial class XtFirewallDriver
         {
             return ClearNicFilterAsync(nic.HostName, helper, cancellationToken);
         }
-        return Locked(async () =>
+        return ChangeNicFiltersAsync(helper, state =>
         {
-            var state = await NicState.ReadAsync(helper, cancellationToken).ConfigureAwait(false);
             int generation = state.Exists(nic.HostName, 0) && !state.Exists(nic.HostName, 1) ? 1 : 0;
-            foreach (var batch in ApplyBatches(nic, generation, state))
-            {
-                await helper.ApplyXtablesAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
+            return ApplyBatches(nic, generation, state);
         }, cancellationToken);
     }
 
     public Task ClearNicFilterAsync(string hostName, INetHelper helper, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(helper);
-        return Locked(async () =>
-        {
-            var state = await NicState.ReadAsync(helper, cancellationToken).ConfigureAwait(false);
-            foreach (var batch in ClearBatches(hostName, state))
-            {
-                await helper.ApplyXtablesAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
-        }, cancellationToken);
+        return ChangeNicFiltersAsync(helper, state => ClearBatches(hostName, state), cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> MissingNicFiltersAsync(IReadOnlyCollection<string> expected, INetHelper helper, CancellationToken cancellationToken)
@@ -57,8 +46,47 @@ public sealed partial class XtFirewallDriver
         {
             return [];
         }
-        var state = await NicState.ReadAsync(helper, cancellationToken).ConfigureAwait(false);
+        var state = await Locked(async () =>
+        {
+            // A drift check reads what the kernel has, and later changes start from that.
+            _known = await NicState.ReadAsync(helper, cancellationToken).ConfigureAwait(false);
+            return _known;
+        }, cancellationToken).ConfigureAwait(false);
         return expected.Where(h => !state.Installed(h)).ToList();
+    }
+
+    /// <summary>
+    /// Applies the batches <paramref name="plan"/> makes from the known state of the tables, and keeps
+    /// the state they leave. The known state is read once and then followed through this driver's own
+    /// changes (it is the only writer of its chains); when a batch fails, which is what a change made
+    /// behind its back leads to, the tables are read again and the change is planned once more.
+    /// </summary>
+    private Task ChangeNicFiltersAsync(INetHelper helper, Func<NicState, List<XtablesBatch>> plan, CancellationToken cancellationToken) =>
+        Locked(async () =>
+        {
+            bool fresh = _known is null;
+            var state = _known ?? await NicState.ReadAsync(helper, cancellationToken).ConfigureAwait(false);
+            _known = null;
+            try
+            {
+                _known = await ApplyAllAsync(helper, state, plan(state), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!fresh && ex is not OperationCanceledException)
+            {
+                // Planned from a state the driver followed rather than read: plan again from the
+                // kernel's. A second failure is the caller's to see.
+                state = await NicState.ReadAsync(helper, cancellationToken).ConfigureAwait(false);
+                _known = await ApplyAllAsync(helper, state, plan(state), cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+
+    private static async Task<NicState> ApplyAllAsync(INetHelper helper, NicState state, List<XtablesBatch> batches, CancellationToken cancellationToken)
+    {
+        foreach (var batch in batches)
+        {
+            await helper.ApplyXtablesAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        return state.After(batches);
     }
 
     /// <summary>The batches (raw tables first, ebtables last) that install or replace one NIC's filter.</summary>

@@ -14,6 +14,9 @@ public sealed partial class XtFirewallDriver : IFirewallDriver
     /// <summary>Listing and batch of one change must not interleave with another change's.</summary>
     private readonly SemaphoreSlim _changes = new(1, 1);
 
+    /// <summary>What the NIC filter tables hold of ours, as last read or followed through our own changes; null when unknown.</summary>
+    private NicState? _known;
+
     public string Name => "xtables";
 
     public string Version => "1";
@@ -40,33 +43,68 @@ public sealed partial class XtFirewallDriver : IFirewallDriver
         return true;
     }
 
-    public async Task RemoveEverythingAsync(INetHelper helper, CancellationToken cancellationToken)
+    public Task RemoveEverythingAsync(INetHelper helper, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(helper);
-        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return Locked(async () =>
         {
+            _known = null;
             foreach (var (tool, table) in AllTables)
             {
                 var lines = (await XtTables.ReadAsync(helper, tool, table, cancellationToken).ConfigureAwait(false)).RemoveEverything();
-                if (lines.Count > 0)
+                foreach (var part in Portions(lines))
                 {
-                    await helper.ApplyXtablesAsync(new XtablesBatch { Tool = tool, Table = table, Lines = lines }, cancellationToken).ConfigureAwait(false);
+                    await helper.ApplyXtablesAsync(new XtablesBatch { Tool = tool, Table = table, Lines = part }, cancellationToken).ConfigureAwait(false);
                 }
             }
-        }
-        finally
+        }, cancellationToken);
+    }
+
+    /// <summary>The most line text sent in one batch: the helper takes requests of up to 1 MiB, JSON included.</summary>
+    public const int MaxBatchText = 256 * 1024;
+
+    /// <summary>The most lines sent in one batch; the helper takes up to 20000.</summary>
+    public const int MaxBatchLines = 10000;
+
+    /// <summary>
+    /// <paramref name="lines"/> cut, in order, into batches the helper takes. A removal with a thousand
+    /// NICs' chains can be larger than one request; its lines flush every chain before any is deleted,
+    /// so each batch in turn can be applied wherever the cut falls.
+    /// </summary>
+    public static IEnumerable<List<string>> Portions(IReadOnlyList<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var portion = new List<string>();
+        int size = 0;
+        foreach (string line in lines)
         {
-            _changes.Release();
+            if (portion.Count > 0 && (size + line.Length + 4 > MaxBatchText || portion.Count == MaxBatchLines))
+            {
+                yield return portion;
+                portion = [];
+                size = 0;
+            }
+            portion.Add(line);
+            size += line.Length + 4;
+        }
+        if (portion.Count > 0)
+        {
+            yield return portion;
         }
     }
 
-    private async Task Locked(Func<Task> action, CancellationToken cancellationToken)
+    private Task Locked(Func<Task> action, CancellationToken cancellationToken) => Locked(async () =>
+    {
+        await action().ConfigureAwait(false);
+        return true;
+    }, cancellationToken);
+
+    private async Task<TResult> Locked<TResult>(Func<Task<TResult>> action, CancellationToken cancellationToken)
     {
         await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await action().ConfigureAwait(false);
+            return await action().ConfigureAwait(false);
         }
         finally
         {

@@ -24,6 +24,58 @@ public sealed class XtTables(string tool, string table, IReadOnlyList<string> li
         return new XtTables(tool, table, listing.Lines);
     }
 
+    /// <summary>
+    /// This table as it is after <paramref name="batch"/> (restore lines, as this driver writes them)
+    /// was applied: so that a change needs no fresh listing, which costs more than the change itself
+    /// once a thousand NICs are filtered. Rules are kept as written, which is how <see cref="Has"/>
+    /// compares them.
+    /// </summary>
+    public XtTables After(IEnumerable<string> batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var result = lines.ToList();
+        foreach (string line in batch)
+        {
+            string[] words = line.Split(' ', 4);
+            if (line.StartsWith(':'))
+            {
+                string chain = line[1..].Split(' ')[0];
+                // Declaring a chain that exists empties it, as restore does.
+                result.RemoveAll(l => l.StartsWith($"-A {chain} ", StringComparison.Ordinal));
+                if (!result.Any(l => l.StartsWith($":{chain} ", StringComparison.Ordinal)))
+                {
+                    result.Add(line);
+                }
+            }
+            else if (words[0] == "-A")
+            {
+                result.Add(line);
+            }
+            else if (words[0] == "-I" && words.Length == 4)
+            {
+                // "-I CHAIN 1 rule": the position does not matter to the lookups made on this model.
+                result.Add($"-A {words[1]} {words[3]}");
+            }
+            else if (words[0] == "-D")
+            {
+                result.Remove("-A " + line[3..]);
+            }
+            else if (words[0] == "-F")
+            {
+                result.RemoveAll(l => l.StartsWith($"-A {words[1]} ", StringComparison.Ordinal));
+            }
+            else if (words[0] == "-X")
+            {
+                result.RemoveAll(l => l.StartsWith($":{words[1]} ", StringComparison.Ordinal));
+            }
+            else
+            {
+                throw new InvalidOperationException($"the xtables model cannot follow the line \"{line}\"");
+            }
+        }
+        return new XtTables(tool, table, result);
+    }
+
     /// <summary>The lines removing every chain of ours and the jumps into them; empty when there are none.</summary>
     public List<string> RemoveEverything()
     {

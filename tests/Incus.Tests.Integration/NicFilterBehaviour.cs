@@ -129,6 +129,27 @@ public abstract class NicFilterBehaviour(BridgeNetworkFixture fixture) : IAsyncL
     }
 
     [Fact]
+    public async Task LongRouteListsAreEnforcedLikeShortOnes()
+    {
+        // Twenty routes per family: more than a driver may write into one rule, so the long-list path
+        // (an nftables sub-chain, for instance) is what these frames cross.
+        string v4Routes = string.Join(',', Enumerable.Range(1, 20).Select(i => $"198.51.100.{i * 4}/30"));
+        string v6Routes = string.Join(',', Enumerable.Range(1, 20).Select(i => $"2001:db8:{0x100 + i:x}::/64"));
+        var (a, b) = await FilteredAsync(new()
+        {
+            ["security.ipv4_filtering"] = "true", ["security.ipv6_filtering"] = "true", ["ipv4.routes"] = v4Routes, ["ipv6.routes"] = v6Routes,
+        });
+        await AssertArrivesAsync(a, b, Udp($"Ether(src=a['mac'],dst='{Broadcast}')/IP(src='198.51.100.81',dst='255.255.255.255')"));
+        await AssertDroppedAsync(a, b, Udp($"Ether(src=a['mac'],dst='{Broadcast}')/IP(src='198.51.100.84',dst='255.255.255.255')"));
+        await AssertArrivesAsync(a, b, $"Ether(src=a['mac'],dst='{Broadcast}')/ARP(op=1,hwsrc=a['mac'],psrc='198.51.100.82',pdst=b['ip4'])/Padding(load=marker)");
+        await AssertDroppedAsync(a, b, $"Ether(src=a['mac'],dst='{Broadcast}')/ARP(op=1,hwsrc=a['mac'],psrc='198.51.100.2',pdst=b['ip4'])/Padding(load=marker)");
+        await AssertArrivesAsync(a, b, Udp("Ether(src=a['mac'],dst='33:33:00:00:00:01')/IPv6(src='2001:db8:114::9',dst='ff02::1')"));
+        await AssertDroppedAsync(a, b, Udp("Ether(src=a['mac'],dst='33:33:00:00:00:01')/IPv6(src='2001:db8:115::9',dst='ff02::1')"));
+        await AssertArrivesAsync(a, b, Udp($"Ether(src=a['mac'],dst='{Broadcast}')/IP(src=a['ip4'],dst='255.255.255.255')"));
+        await AssertPingsAsync(NicFilterHarness.Attacker, b.Ipv6, "2001:db8:1::1");
+    }
+
+    [Fact]
     public async Task Ipv6FilteringDropsANeighborAdvertForTheVictimSentFromTheAllowedSource()
     {
         var (a, b) = await FilteredAsync(new() { ["security.ipv6_filtering"] = "true" });

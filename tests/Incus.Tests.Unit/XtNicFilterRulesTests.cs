@@ -87,4 +87,45 @@ public sealed class XtNicFilterRulesTests
         Assert.Equal(["-D INCUS-IN -i veth1 -j INCUS-I-veth1-0", "-D INCUS-FWD -i veth1 -j INCUS-F-veth1-0", "-F INCUS-I-veth1-0", "-F INCUS-F-veth1-0",
             "-X INCUS-I-veth1-0", "-X INCUS-F-veth1-0"], clear);
     }
+
+    [Fact]
+    public void TheFollowedStateIsWhatAFreshListingWouldShow()
+    {
+        var empty = new NicState(new XtTables("ebtables", "filter", []), new XtTables("iptables", "raw", []), new XtTables("ip6tables", "raw", []));
+        var installed = empty.After(XtFirewallDriver.ApplyBatches(Spec(v4: ["192.0.2.2"], v6: ["2001:db8::2"]), 0, empty));
+        Assert.True(installed.Installed("veth1"));
+        Assert.False(installed.Installed("veth2"));
+        Assert.True(installed.Exists("veth1", 0));
+
+        // A change moves the NIC to the other generation and the old one is gone from the model too.
+        var changed = installed.After(XtFirewallDriver.ApplyBatches(Spec(v4: ["192.0.2.3"]), 1, installed));
+        Assert.True(changed.Installed("veth1"));
+        Assert.True(changed.Exists("veth1", 1));
+        Assert.False(changed.Exists("veth1", 0));
+
+        var cleared = changed.After(XtFirewallDriver.ClearBatches("veth1", changed));
+        Assert.False(cleared.Installed("veth1"));
+        Assert.False(cleared.Exists("veth1", 0) || cleared.Exists("veth1", 1));
+        Assert.DoesNotContain(cleared.Eb.Lines, l => l.Contains("veth1", StringComparison.Ordinal));
+        Assert.Empty(XtFirewallDriver.ClearBatches("veth1", cleared));
+    }
+
+    [Fact]
+    public void TheModelRefusesLinesItCannotFollow() =>
+        Assert.Throws<InvalidOperationException>(() => new XtTables("iptables", "raw", []).After(["-Z INCUS-PRE"]));
+
+    [Fact]
+    public void LargeRemovalsAreCutIntoBatchesTheHelperTakesAndKeepTheirOrder()
+    {
+        var lines = Enumerable.Range(0, 6000).Select(i => $"-F INCUS-I-veth{i}-0")
+            .Concat(Enumerable.Range(0, 6000).Select(i => $"-X INCUS-I-veth{i}-0")).ToList();
+        var portions = XtFirewallDriver.Portions(lines).ToList();
+        Assert.True(portions.Count > 1);
+        Assert.All(portions, p => Assert.InRange(p.Sum(l => l.Length + 4), 1, XtFirewallDriver.MaxBatchText));
+        Assert.All(portions, p => Assert.InRange(p.Count, 1, XtFirewallDriver.MaxBatchLines));
+        var wide = Enumerable.Range(0, 2000).Select(i => $"-A INCUS-I-veth{i}-0 " + new string('x', 200)).ToList();
+        Assert.True(XtFirewallDriver.Portions(wide).Count() > 1);
+        Assert.Equal(lines, portions.SelectMany(p => p));
+        Assert.Equal([["-F INCUS-IN"]], XtFirewallDriver.Portions(["-F INCUS-IN"]).ToList());
+    }
 }

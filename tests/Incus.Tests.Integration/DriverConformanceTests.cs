@@ -6,8 +6,8 @@ namespace Incus.Tests.Integration;
 /// </summary>
 public sealed class DriverConformanceTests
 {
-    public static Task<Command.Result> CheckAsync(string pluginFolder) =>
-        Command.RunAsync(Path.Combine(Stage.Directory, "driver-check", "incus-driver-check"), [pluginFolder], timeout: TimeSpan.FromMinutes(3));
+    public static Task<Command.Result> CheckAsync(string pluginFolder, params string[] options) =>
+        Command.RunAsync(Path.Combine(Stage.Directory, "driver-check", "incus-driver-check"), [.. options, pluginFolder], timeout: TimeSpan.FromMinutes(3));
 
     [Fact]
     public async Task TheInTreeStorageDirPluginPasses()
@@ -96,6 +96,28 @@ public sealed class DriverConformanceTests
         }
         Assert.Contains($"{FirewallRows.Length} passed, {ArpRows.Length} failed", result.Output);
         await AssertNoNamespaceLeftAsync();
+    }
+
+    [Fact]
+    public async Task WhenTheTestbedCannotBeBuiltEveryFirewallRowFailsRatherThanPasses()
+    {
+        // An install directory without helpers: the net helper cannot start, so no frame is ever sent.
+        string empty = Directory.CreateTempSubdirectory("incus-dc-test-").FullName;
+        try
+        {
+            var result = await CheckAsync(Path.Combine(Stage.Directory, "plugins", "firewall-nft"), "--libdir", empty);
+            Assert.True(result.ExitCode == 1, result.Output + result.Error);
+            Assert.Contains("FAIL  nftables: setup: bridge, attacker and victim in network namespaces of their own", result.Output);
+            foreach (string row in FirewallRows)
+            {
+                Assert.Contains($"FAIL  nftables: {row}: not run: the setup failed", result.Output);
+            }
+            Assert.DoesNotContain("PASS  nftables", result.Output);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Incus.Bench.Filters;
+using Incus.Daemon.Helpers;
 using Incus.Plugins.FirewallNft;
 using Incus.Plugins.FirewallXt;
 using Incus.Sdk.Drivers;
@@ -33,9 +34,23 @@ foreach (string name in driverNames)
         "xtables" => new XtFirewallDriver(),
         _ => throw new ArgumentException($"unknown driver {name}"),
     };
-    await using var helper = await BenchNetHelper.StartAsync(stage);
-    await new FilterBenchmark(helper.Client, driver, rounds).RunAsync(populations, (population, apply, remove) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-9} {population,5} filtered NICs: apply {apply,8:F1} ms  remove {remove,8:F1} ms")),
-        CancellationToken.None);
+    string helperPath = Path.Combine(stage, "helpers", "net", "incus-helper-net");
+    if (!File.Exists(helperPath))
+    {
+        throw new InvalidOperationException($"{helperPath} is missing: run packaging/stage.sh {stage} Release first");
+    }
+    // Every object lives in the helper's throwaway namespace; its INCUS_DIR lives here.
+    string work = Directory.CreateTempSubdirectory("incus-fb-").FullName;
+    try
+    {
+        await using var helper = await IsolatedNetHelper.StartAsync(helperPath, work, "incus-fb-");
+        await new FilterBenchmark(helper.Client, driver, rounds).RunAsync(populations, (population, apply, remove) =>
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-9} {population,5} filtered NICs: apply {apply,8:F1} ms  remove {remove,8:F1} ms")),
+            CancellationToken.None);
+    }
+    finally
+    {
+        Directory.Delete(work, recursive: true);
+    }
 }
 return 0;

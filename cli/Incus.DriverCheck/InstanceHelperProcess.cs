@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net.Sockets;
 using Incus.Daemon.Helpers;
 using Incus.Platform;
 using Incus.Sdk.Helpers;
@@ -15,22 +11,15 @@ namespace Incus.DriverCheck;
 /// </summary>
 public sealed class InstanceHelperProcess : IAsyncDisposable
 {
-    private readonly Socket _listener;
-    private readonly Process _process;
+    private readonly HelperChildProcess _process;
     private readonly HelperConnection<IStorageHelper> _connection;
-    private readonly ConcurrentQueue<string> _output = new();
 
-    private InstanceHelperProcess(string incusDirectory, string socketPath, Socket listener, Process process)
+    private InstanceHelperProcess(string incusDirectory, HelperChildProcess process)
     {
         IncusDirectory = incusDirectory;
-        _listener = listener;
         _process = process;
-        _connection = new HelperConnection<IStorageHelper>("instance", socketPath, Serilog.Core.Logger.None);
+        _connection = new HelperConnection<IStorageHelper>("instance", process.SocketPath, Serilog.Core.Logger.None);
         Storage = new StorageHelperClient(_connection);
-        process.ErrorDataReceived += (_, e) => Remember(e.Data);
-        process.OutputDataReceived += (_, e) => Remember(e.Data);
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
     }
 
     /// <summary>The helper's INCUS_DIR; its pools live in <c>storage-pools/</c> beneath it.</summary>
@@ -40,7 +29,7 @@ public sealed class InstanceHelperProcess : IAsyncDisposable
 
     public IStorageHelper Storage { get; }
 
-    public string RecentOutput => string.Join('\n', _output);
+    public string RecentOutput => _process.RecentOutput;
 
     public static async Task<InstanceHelperProcess> StartAsync(string helperPath, string workDirectory)
     {
@@ -54,25 +43,8 @@ public sealed class InstanceHelperProcess : IAsyncDisposable
         Directory.CreateDirectory(runDirectory);
         // As the supervisor leaves INCUS_DIR: traversable, not listable.
         File.SetUnixFileMode(incusDirectory, (UnixFileMode)0b111_001_001);
-        string socketPath = Path.Combine(runDirectory, "instance.socket");
-        var listener = UnixListener.Create(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite, 0, 0);
-        int fd = (int)listener.SafeHandle.DangerousGetHandle();
-        var start = new ProcessStartInfo(helperPath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[] { "--listen-fd", fd.ToString(CultureInfo.InvariantCulture), "--caller-uid", "0", "--dir", incusDirectory })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        var process = DescriptorInheritance.StartWithDescriptor(start, fd);
-        // The helper serves only the pids its parent announces; here the parent is this process.
-        await process.StandardInput.WriteLineAsync($"allow-pid {Environment.ProcessId}").ConfigureAwait(false);
-        await process.StandardInput.FlushAsync().ConfigureAwait(false);
-        var helper = new InstanceHelperProcess(incusDirectory, socketPath, listener, process);
+        var process = await HelperChildProcess.StartAsync(helperPath, incusDirectory, Path.Combine(runDirectory, "instance.socket")).ConfigureAwait(false);
+        var helper = new InstanceHelperProcess(incusDirectory, process);
         try
         {
             // The first call proves the helper runs and accepts us; it also creates the storage root.
@@ -86,36 +58,9 @@ public sealed class InstanceHelperProcess : IAsyncDisposable
         return helper;
     }
 
-    private void Remember(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        _output.Enqueue(line);
-        while (_output.Count > 50)
-        {
-            _output.TryDequeue(out _);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _connection.DisposeAsync().ConfigureAwait(false);
-        // Closing its stdin is the helper's signal that its parent is gone: it stops.
-        _process.StandardInput.Close();
-        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
-        {
-            try
-            {
-                await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        _process.Dispose();
-        _listener.Dispose();
+        await _process.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -50,7 +50,9 @@ public sealed partial class NetHelperService
         {
             throw new HelperRequestException($"bridge: {name} does not exist");
         }
-        // The kernel creates bridge/ under a net device's sysfs directory for bridges only.
+        // The kernel creates bridge/ under a net device's sysfs directory for bridges only. The check and
+        // the join are not one step, but every link change of ours runs under the writer lock, so only
+        // root outside the daemon could swap the name in between.
         if (!Directory.Exists($"/sys/class/net/{name}/bridge"))
         {
             throw new HelperRequestException($"bridge: {name} is not a bridge");

@@ -26,6 +26,7 @@ public sealed record CoreServices(
     ProfileService Profiles,
     NetworkService Networks,
     InstanceService Instances,
+    FirewallReconciler Firewall,
     ExecService Exec,
     TrustStore Trust,
     TrustTokens Tokens,

@@ -89,7 +89,8 @@ try
     var exec = new Incus.Daemon.Exec.ExecService(helpers.Lxc, operations, options.Layout, Log.Logger);
     var trust = new TrustStore(database);
     await using var https = new HttpsEndpoint(Log.Logger);
-    var services = new CoreServices(server, operations, events, helpers, storagePools, images, profiles, networks, instances, exec,
+    var services = new CoreServices(server, operations, events, helpers, storagePools, images, profiles, networks, instances,
+        new FirewallReconciler(networks, filterWatch, events, Log.Logger), exec,
         trust, new TrustTokens(operations), https);
 
     using var identity = ServerIdentity.TryLoad(options.Layout, out string? identityError);

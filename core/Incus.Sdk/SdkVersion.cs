@@ -4,5 +4,5 @@ namespace Incus.Sdk;
 public static class SdkVersion
 {
     /// <summary>Semantic version of the SDK. Plugins declare a range of these in their manifest.</summary>
-    public const string Current = "1.3.0";
+    public const string Current = "1.4.0";
 }

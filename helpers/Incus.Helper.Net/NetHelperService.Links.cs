@@ -12,7 +12,7 @@ public sealed partial class NetHelperService
             Required(spec, "spec");
             string host = RequestValidation.InterfaceName(spec.HostName, "hostName");
             string peer = RequestValidation.InterfaceName(spec.PeerName, "peerName");
-            string bridge = OwnedName(spec.Bridge, "bridge");
+            string bridge = AttachableBridge(spec.Bridge);
             string mac = RequestValidation.UnicastMac(spec.PeerHwAddr, "peerHwAddr");
             if (host == peer)
             {
@@ -25,10 +25,44 @@ public sealed partial class NetHelperService
                     throw new HelperRequestException($"a link named {name} already exists");
                 }
             }
-            string mtu = spec.Mtu is int value ? $" mtu {RequestValidation.Mtu(value).ToString(CultureInfo.InvariantCulture)}" : "";
-            await CreateOwnedVethAsync(host, peer, $"link add name {host}{mtu} type veth peer name {peer} address {mac}{mtu}\n"
+            // Without an MTU of its own the pair takes the bridge's: a smaller new port would lower the
+            // MTU of the whole bridge, which is not ours to change when we did not create it.
+            int? mtuValue = spec.Mtu is int value ? RequestValidation.Mtu(value) : BridgeMtu(bridge);
+            string mtu = mtuValue is int chosen ? $" mtu {chosen.ToString(CultureInfo.InvariantCulture)}" : "";
+            // The host side gets a MAC starting with fe (as libvirt does for its taps): a bridge without a
+            // fixed address takes the lowest of its ports', so one with an uplink port keeps the MAC it has.
+            string hostMac = "fe:" + string.Join(':', System.Security.Cryptography.RandomNumberGenerator.GetBytes(5).Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+            await CreateOwnedVethAsync(host, peer, $"link add name {host}{mtu} address {hostMac} type veth peer name {peer} address {mac}{mtu}\n"
                 + $"link set dev {host} master {bridge} up\n", cancellationToken).ConfigureAwait(false);
         });
+
+    /// <summary>
+    /// The bridge a new veth may join: one this daemon created, or a kernel bridge it did not create
+    /// (an unmanaged parent such as <c>ip link add br0 type bridge</c>). Of the latter only the port
+    /// list changes, by the veth joining and later leaving with its own deletion; its addresses,
+    /// sysctls and existence stay out of reach, because every other operation still asks for ownership.
+    /// A loopback, veth, dummy or bond of someone else's is refused: it must be a bridge.
+    /// </summary>
+    private string AttachableBridge(string? value)
+    {
+        string name = RequestValidation.InterfaceName(value, "bridge");
+        if (!LinkExists(name))
+        {
+            throw new HelperRequestException($"bridge: {name} does not exist");
+        }
+        // The kernel creates bridge/ under a net device's sysfs directory for bridges only. The check and
+        // the join are not one step, but every link change of ours runs under the writer lock, so only
+        // root outside the daemon could swap the name in between.
+        if (!Directory.Exists($"/sys/class/net/{name}/bridge"))
+        {
+            throw new HelperRequestException($"bridge: {name} is not a bridge");
+        }
+        return name;
+    }
+
+    private static int? BridgeMtu(string bridge) =>
+        int.TryParse(File.ReadAllText($"/sys/class/net/{bridge}/mtu").Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int mtu) && mtu is >= 1280 and <= 9000
+            ? mtu : null;
 
     /// <summary>
     /// Runs the batch that creates a veth pair. Both ends are recorded as owned first, so that if the

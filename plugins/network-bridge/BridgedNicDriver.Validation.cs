@@ -92,6 +92,39 @@ public sealed partial class BridgedNicDriver
         return null;
     }
 
+    /// <summary>
+    /// A NIC on a host bridge the daemon does not manage (Incus's rules): there is no DHCP to reserve
+    /// an address from and no dnsmasq to hand one out, so a filtered family needs <c>ipvN.address</c>
+    /// (an address, or <c>none</c> to block it), and without the filter an address would be configured
+    /// nowhere and is refused.
+    /// </summary>
+    public string? ValidateUnmanagedParent(IReadOnlyDictionary<string, string> config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (ValidateConfig(config) is { } problem)
+        {
+            return problem;
+        }
+        if (!config.ContainsKey("parent"))
+        {
+            return "Invalid device: a bridged NIC on an unmanaged bridge needs \"parent\"";
+        }
+        foreach (var (family, filterKey, name) in new[] { ("ipv4", Ipv4FilteringKey, "IPv4"), ("ipv6", Ipv6FilteringKey, "IPv6") })
+        {
+            bool filtered = ConfigValues.Flag(config, filterKey, false);
+            bool hasAddress = config.GetValueOrDefault($"{family}.address") is { Length: > 0 };
+            if (filtered && !hasAddress)
+            {
+                return $"{name} filtering requires a manually specified {family}.address when using an unmanaged parent bridge";
+            }
+            if (!filtered && hasAddress)
+            {
+                return $"Cannot use manually specified {family}.address when using unmanaged parent bridge";
+            }
+        }
+        return null;
+    }
+
     private static bool Routes(string value, AddressFamily family) =>
         value.Length > 0 && value.Split(',', StringSplitOptions.TrimEntries).All(r => ConfigValues.TryParseCidr(r, family, out _, out _));
 }

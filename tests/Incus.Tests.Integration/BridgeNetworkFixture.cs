@@ -19,6 +19,40 @@ public class BridgeNetworkFixture : IAsyncLifetime
     /// <summary>The <c>firewall.driver</c> to set (with a core restart) before anything is created; null keeps auto.</summary>
     protected virtual string? FirewallDriver => null;
 
+    /// <summary>The bridge c1's and c2's NICs join.</summary>
+    public virtual string BridgeName => Bridge;
+
+    /// <summary>
+    /// Whether <see cref="BridgeName"/> is one of the daemon's networks, with DHCP, SLAAC and address
+    /// reservations; otherwise it is a host bridge the daemon does not manage.
+    /// </summary>
+    public virtual bool ManagedBridge => true;
+
+    /// <summary>The host's own addresses on the bridge.</summary>
+    public const string HostIpv4 = "192.0.2.1";
+    public const string HostIpv6 = "2001:db8:1::1";
+
+    /// <summary>A NIC device on the bridge with <paramref name="keys"/> added, for <paramref name="container"/>.</summary>
+    public virtual Dictionary<string, string> Nic(string name, IReadOnlyDictionary<string, string>? keys = null, string? container = null)
+    {
+        var device = new Dictionary<string, string> { ["type"] = "nic", ["network"] = Bridge, ["name"] = name };
+        foreach (var (key, value) in keys ?? new Dictionary<string, string>())
+        {
+            device[key] = value;
+        }
+        return device;
+    }
+
+    /// <summary>Creates the bridge the containers join.</summary>
+    protected virtual Task CreateBridgeAsync() => Api(HttpMethod.Post, "/1.0/networks", new
+    {
+        name = Bridge,
+        config = new Dictionary<string, string> { ["ipv4.address"] = $"{HostIpv4}/24", ["ipv6.address"] = $"{HostIpv6}/64", ["dns.domain"] = Domain },
+    });
+
+    /// <summary>What a container needs once it runs, before the tests use it (nothing: DHCP and SLAAC configure it).</summary>
+    protected virtual Task AfterLaunchAsync(string name) => Task.CompletedTask;
+
     public Dictionary<string, string> CliEnvironment => new() { ["INCUS_DIR"] = Daemon.Directory };
 
     public async Task InitializeAsync()
@@ -30,11 +64,7 @@ public class BridgeNetworkFixture : IAsyncLifetime
             await SwitchFirewallAsync(driver);
         }
         await Api(HttpMethod.Post, "/1.0/storage-pools", new { name = "default", driver = "dir" });
-        await Api(HttpMethod.Post, "/1.0/networks", new
-        {
-            name = Bridge,
-            config = new Dictionary<string, string> { ["ipv4.address"] = "192.0.2.1/24", ["ipv6.address"] = "2001:db8:1::1/64", ["dns.domain"] = Domain },
-        });
+        await CreateBridgeAsync();
         await Api(HttpMethod.Put, "/1.0/profiles/default", new
         {
             description = "test default",
@@ -42,13 +72,14 @@ public class BridgeNetworkFixture : IAsyncLifetime
             devices = new Dictionary<string, Dictionary<string, string>>
             {
                 ["root"] = new() { ["type"] = "disk", ["path"] = "/", ["pool"] = "default" },
-                ["eth0"] = new() { ["type"] = "nic", ["network"] = Bridge, ["name"] = "eth0" },
+                ["eth0"] = Nic("eth0"),
             },
         });
         (await Command.RunAsync(Stage.Cli, ["image", "import", await BusyboxImage.PathAsync(), "--alias", Image], CliEnvironment)).EnsureSuccess("image import");
         foreach (string name in new[] { "c1", "c2" })
         {
             await LaunchAsync(name);
+            await AfterLaunchAsync(name);
         }
     }
 
@@ -80,7 +111,7 @@ public class BridgeNetworkFixture : IAsyncLifetime
         Command.RunAsync("/bin/ip", ["netns", "exec", Daemon.Namespace, .. command], timeout: TimeSpan.FromSeconds(60));
 
     /// <summary>The container's address on eth0 in one family, once it has one (DHCPv4 or SLAAC).</summary>
-    public async Task<string> AddressAsync(string container, string family, string device = "eth0")
+    public virtual async Task<string> AddressAsync(string container, string family, string device = "eth0")
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)

@@ -83,6 +83,72 @@ public sealed class HelperAbuseTests
     }
 
     [Fact]
+    public async Task TheNetHelperJoinsABridgeItDidNotCreateOnlyAsAPortAndChangesNothingOnIt()
+    {
+        await using var helper = await StandaloneHelper.StartAsync("net");
+        const string Foreign = "xbr0";
+        async Task Host(params string[] command) =>
+            (await Command.RunAsync("/bin/ip", ["netns", "exec", helper.Namespace, .. command])).EnsureSuccess(string.Join(' ', command));
+        await Host("/bin/ip", "link", "add", Foreign, "address", "02:00:00:00:53:09", "type", "bridge");
+        // Set afterwards, as an administrator changes it: only then does the kernel keep it when the last port leaves.
+        await Host("/bin/ip", "link", "set", Foreign, "mtu", "1400");
+        await Host("/bin/ip", "address", "add", "192.0.2.1/24", "dev", Foreign);
+        await Host("/bin/ip", "link", "set", Foreign, "up");
+        await Host("/bin/ip", "link", "add", "xva", "type", "veth", "peer", "name", "xvb");
+        string bridgeBefore = await ForeignBridgeStateAsync(helper, Foreign);
+        string linksBefore = await LinksAsync(helper);
+
+        using var client = await helper.ConnectAsync();
+        int id = 0;
+        async Task<string> Refusal(string method, Dictionary<string, object?> argument)
+        {
+            var answer = (await client.ExchangeAsync(HelperLineClient.Call(++id, method, argument)))!.Value;
+            Assert.True(answer.TryGetProperty("error", out var error), $"{method} {JsonSerializer.Serialize(argument)} was accepted");
+            Assert.Equal("Incus.Helpers.HelperRequestException", error.GetProperty("data").GetProperty("type").GetString());
+            return error.GetProperty("message").GetString()!;
+        }
+        // Only a bridge may be joined: not loopback, not someone's veth, not a name that is not there.
+        Assert.Contains("not a bridge", await Refusal("CreateVethPairAsync", HostileRequests.VethPair("lo")));
+        Assert.Contains("not a bridge", await Refusal("CreateVethPairAsync", HostileRequests.VethPair("xva")));
+        Assert.Contains("does not exist", await Refusal("CreateVethPairAsync", HostileRequests.VethPair("nosuch0")));
+        await Refusal("CreateVethPairAsync", HostileRequests.VethPair(Foreign + "\nlink delete " + Foreign));
+        await Refusal("CreateVethPairAsync", HostileRequests.VethPair("../" + Foreign));
+        // Joining is all: the bridge itself stays out of reach.
+        Assert.Contains("not created by this daemon", await Refusal("DeleteLinkAsync", new() { ["name"] = Foreign }));
+        await Refusal("SetLinkStateAsync", new() { ["name"] = Foreign, ["up"] = false, ["mtu"] = 1500 });
+        await Refusal("SetLinkAddressesAsync", new() { ["name"] = Foreign, ["addresses"] = Array.Empty<string>() });
+        await Refusal("SetInterfaceSysctlAsync", new() { ["interface"] = Foreign, ["family"] = "ipv4", ["key"] = "forwarding", ["value"] = "1" });
+        await Refusal("CreateBridgeAsync", new() { ["name"] = Foreign });
+        await Refusal("DeleteLinkAsync", new() { ["name"] = "xva" });
+        Assert.Equal(linksBefore, await LinksAsync(helper));
+        Assert.Equal(bridgeBefore, await ForeignBridgeStateAsync(helper, Foreign));
+
+        var joined = (await client.ExchangeAsync(HelperLineClient.Call(++id, "CreateVethPairAsync", HostileRequests.VethPair(Foreign))))!.Value;
+        Assert.False(joined.TryGetProperty("error", out var joinError), joinError.ToString());
+        await Host("/usr/bin/test", "-e", $"/sys/class/net/{Foreign}/brif/itv0");
+        Assert.Equal("1400", (await Command.RunAsync("/bin/ip", "netns", "exec", helper.Namespace, "/bin/cat", "/sys/class/net/itv0/mtu")).Output.Trim());
+        Assert.Equal(bridgeBefore, await ForeignBridgeStateAsync(helper, Foreign));
+
+        var removed = (await client.ExchangeAsync(HelperLineClient.Call(++id, "DeleteLinkAsync", new Dictionary<string, object?> { ["name"] = "itv0" })))!.Value;
+        Assert.False(removed.TryGetProperty("error", out var removeError), removeError.ToString());
+        Assert.Equal(linksBefore, await LinksAsync(helper));
+        Assert.Equal(bridgeBefore, await ForeignBridgeStateAsync(helper, Foreign));
+    }
+
+    private static async Task<string> ForeignBridgeStateAsync(StandaloneHelper helper, string bridge)
+    {
+        var values = await Command.RunAsync("/bin/ip", ["netns", "exec", helper.Namespace, "/usr/bin/head",
+            $"/sys/class/net/{bridge}/address", $"/sys/class/net/{bridge}/mtu", $"/sys/class/net/{bridge}/flags",
+            $"/proc/sys/net/ipv4/conf/{bridge}/forwarding", $"/proc/sys/net/ipv6/conf/{bridge}/disable_ipv6", $"/proc/sys/net/ipv6/conf/{bridge}/accept_ra"]);
+        var addresses = await Command.RunAsync("/bin/ip", "-netns", helper.Namespace, "-o", "address", "show", "dev", bridge);
+        return values.EnsureSuccess("bridge settings").Output + addresses.EnsureSuccess("bridge addresses").Output;
+    }
+
+    private static async Task<string> LinksAsync(StandaloneHelper helper) =>
+        (await Command.RunAsync("/bin/ip", "-netns", helper.Namespace, "-o", "link", "show")).EnsureSuccess("ip link").Output
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(':')[1].Trim()).Order(StringComparer.Ordinal).Aggregate("", (all, name) => all + name + " ");
+
+    [Fact]
     public async Task TheHostHelperRefusesAThousandHostileRequestsAndKeepsWorking()
     {
         await using var helper = await StandaloneHelper.StartAsync("host");

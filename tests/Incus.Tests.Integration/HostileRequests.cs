@@ -58,6 +58,16 @@ public static class HostileRequests
             Checked("SetLinkAddressesAsync", Members(("name", name), ("addresses", new[] { "192.0.2.1/24" })));
             Checked("SetInterfaceSysctlAsync", Members(("interface", name), ("family", "ipv4"), ("key", "forwarding"), ("value", "1")));
         }
+        foreach (string name in BadNames)
+        {
+            Checked("CreateVethPairAsync", VethPair(name));
+        }
+        // A veth may join a bridge the helper did not create, but only a bridge: loopback is none, and
+        // names that do not exist here are refused before any link is made.
+        foreach (string notABridge in new[] { "lo", "eth0", "veth1234", "docker0" })
+        {
+            Checked("CreateVethPairAsync", VethPair(notABridge));
+        }
         foreach (string mac in BadMacs)
         {
             Checked("CreateBridgeAsync", Members(("name", "itbr9"), ("hwAddr", mac)));
@@ -110,6 +120,10 @@ public static class HostileRequests
         }
         return requests;
     }
+
+    /// <summary>A veth pair request that is valid except perhaps for <paramref name="bridge"/>.</summary>
+    public static Dictionary<string, object?> VethPair(string bridge, string hostName = "itv0", string peerName = "itv1") =>
+        Members(("hostName", hostName), ("peerName", peerName), ("bridge", bridge), ("peerHwAddr", "00:16:3e:00:00:02"));
 
     private static HostileRequest RandomNetRequest(Random random, string ownedLink)
     {

@@ -28,11 +28,7 @@ public sealed class NicFilterHarness(BridgeNetworkFixture fixture)
     /// <summary>Replaces c1's eth0 with the bridged NIC plus <paramref name="keys"/>; returns the API status and error.</summary>
     public async Task<UnixHttp.Answer> SetAttackerNicAsync(IReadOnlyDictionary<string, string> keys, bool mustSucceed = true)
     {
-        var device = new Dictionary<string, string> { ["type"] = "nic", ["network"] = BridgeNetworkFixture.Bridge, ["name"] = "eth0" };
-        foreach (var (key, value) in keys)
-        {
-            device[key] = value;
-        }
+        var device = fixture.Nic("eth0", keys, Attacker);
         return await fixture.Api(HttpMethod.Patch, $"/1.0/instances/{Attacker}",
             new { devices = new Dictionary<string, Dictionary<string, string>> { ["eth0"] = device } }, mustSucceed);
     }
@@ -60,7 +56,7 @@ public sealed class NicFilterHarness(BridgeNetworkFixture fixture)
     public async Task<(int AtVictim, int AtHost)> MeasureAsync(Peer a, Peer b, string frames, byte[] pattern, int count = 3, string marker = "")
     {
         await using var victim = await FrameSniffer.StartAsync(["/usr/bin/nsenter", "-t", b.Pid.ToString(CultureInfo.InvariantCulture), "-n"], "eth0", pattern);
-        await using var host = await FrameSniffer.StartAsync(["/bin/ip", "netns", "exec", fixture.Daemon.Namespace], BridgeNetworkFixture.Bridge, pattern);
+        await using var host = await FrameSniffer.StartAsync(["/bin/ip", "netns", "exec", fixture.Daemon.Namespace], fixture.BridgeName, pattern);
         await SendAsync(a, b, frames, count, marker);
         return (await victim.StopAsync(), await host.StopAsync());
     }

@@ -65,6 +65,7 @@ public sealed class RemoteTlsTests(RemoteTlsFixture fixture) : IClassFixture<Rem
             Assert.Equal("not authorized", instances.Error);
             Assert.Equal(403, (await Tls.GetAsync(Address, "/1.0/certificates")).Status);
             Assert.Equal(403, (await Tls.SendAsync(Address, HttpMethod.Patch, "/1.0", "{\"config\":{}}")).Status);
+            Assert.Equal(403, (await Tls.SendAsync(Address, HttpMethod.Post, "/1.0/firewall/reconcile", "{}")).Status);
 
             var listed = await Tls.GetAsync(Address, "/1.0/images");
             Assert.Equal(200, listed.Status);

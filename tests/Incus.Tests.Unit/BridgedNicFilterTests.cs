@@ -66,4 +66,38 @@ public sealed class BridgedNicFilterTests
         Assert.Contains("itself", driver.ValidateConfig(nic, noDhcp));
         Assert.Contains("ipv6.address", driver.ValidateConfig(new Dictionary<string, string> { ["network"] = "br", ["security.ipv6_filtering"] = "true" }, noDhcp));
     }
+
+    [Theory]
+    [InlineData("ipv4", "IPv4", "192.0.2.2")]
+    [InlineData("ipv6", "IPv6", "2001:db8::2")]
+    public void OnAnUnmanagedBridgeAFilteredFamilyNeedsItsAddressAndAnUnfilteredOneMayNotHaveOne(string family, string familyName, string address)
+    {
+        var driver = new BridgedNicDriver();
+        string filter = $"security.{family}_filtering";
+        var nic = new Dictionary<string, string> { ["type"] = "nic", ["nictype"] = "bridged", ["parent"] = "br0" };
+        Assert.Null(driver.ValidateUnmanagedParent(nic));
+
+        nic[filter] = "true";
+        Assert.Equal($"{familyName} filtering requires a manually specified {family}.address when using an unmanaged parent bridge",
+            driver.ValidateUnmanagedParent(nic));
+        nic[$"{family}.address"] = address;
+        Assert.Null(driver.ValidateUnmanagedParent(nic));
+        nic[$"{family}.address"] = "none";
+        Assert.Null(driver.ValidateUnmanagedParent(nic));
+
+        nic.Remove(filter);
+        nic[$"{family}.address"] = address;
+        Assert.Equal($"Cannot use manually specified {family}.address when using unmanaged parent bridge", driver.ValidateUnmanagedParent(nic));
+        nic[filter] = "false";
+        Assert.NotNull(driver.ValidateUnmanagedParent(nic));
+    }
+
+    [Fact]
+    public void AnUnmanagedParentIsStillCheckedAsAnInterfaceName()
+    {
+        var driver = new BridgedNicDriver();
+        Assert.Contains("not a valid interface name", driver.ValidateUnmanagedParent(new Dictionary<string, string> { ["parent"] = "br0\nlink" }));
+        Assert.Contains("not a valid interface name", driver.ValidateUnmanagedParent(new Dictionary<string, string> { ["parent"] = "../br0" }));
+        Assert.Contains("\"parent\"", driver.ValidateUnmanagedParent(new Dictionary<string, string> { ["network"] = "br0" }));
+    }
 }

@@ -34,6 +34,7 @@ public static class ApiApplication
         ImageRoutes.Map(app, services.Images);
         ProfileRoutes.Map(app, services.Profiles);
         NetworkRoutes.Map(app, services.Networks);
+        FirewallRoutes.Map(app, services.Firewall);
         InstanceRoutes.Map(app, services.Instances, services.Operations, services.Exec);
         InstanceRoutes.MapOperationWebsockets(app, services.Exec);
         return app;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Incus.Daemon.Api;
 using Incus.Daemon.Networks;
 using Incus.Sdk.Drivers;
 using Incus.Sdk.Helpers;
@@ -21,9 +22,9 @@ public sealed partial class InstanceNetworking(NetworkService networks, INetHelp
     /// <summary>The error for a NIC device, or null when its driver and network accept it.</summary>
     public string? Validate(IReadOnlyDictionary<string, string> device) => networks.ResolveNic(device).Error;
 
-    /// <summary>The network a NIC is attached to, or null.</summary>
+    /// <summary>The managed network a NIC is attached to, or null (also for a host bridge the daemon does not manage).</summary>
     public string? NetworkOf(IReadOnlyDictionary<string, string> device) =>
-        networks.ResolveNic(device) is { Error: null, Parent: { Length: > 0 } parent, Driver.TakesHostParent: false } ? parent : null;
+        networks.ResolveNic(device) is { Error: null, Parent: { Length: > 0 } parent, Driver.TakesHostParent: false } && networks.IsManaged(parent) ? parent : null;
 
     /// <summary>Adds <c>volatile.&lt;dev&gt;.hwaddr</c> for every NIC that has neither one nor an <c>hwaddr</c> key.</summary>
     public static void AssignMacs(Dictionary<string, string> config, IReadOnlyDictionary<string, Dictionary<string, string>> expandedDevices)
@@ -79,6 +80,11 @@ public sealed partial class InstanceNetworking(NetworkService networks, INetHelp
         if (driver is null)
         {
             throw new InvalidOperationException($"Device \"{device}\": {error}");
+        }
+        if (!driver.TakesHostParent && parent.Length > 0 && !networks.IsManaged(parent) && NetworkService.HostBridgeProblem(parent) is { } missing)
+        {
+            // The administrator's bridge may have gone since the device was added; nothing is made yet.
+            throw ApiException.BadRequest($"Device \"{device}\": {missing}");
         }
         string hostName = keys.GetValueOrDefault("host_name") is { Length: > 0 } chosen ? chosen
             : "veth" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));

@@ -14,17 +14,17 @@ public sealed class NicFilterWatch(InstanceService instances, InstanceNetworking
     /// <summary>How often the cheap drift check runs; repairs land well within 2 s.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Rebuilds every running NIC's filter from the database; returns how many.</summary>
-    public async Task<int> ReconcileAllAsync(CancellationToken cancellationToken)
+    /// <summary>Rebuilds every running NIC's filter from the database; returns how many running NICs are filtered and how many were rebuilt.</summary>
+    public async Task<(int Total, int Rebuilt)> ReconcileAllAsync(CancellationToken cancellationToken)
     {
         var nics = instances.FilteredNics();
         if (nics.Count == 0)
         {
-            return 0;
+            return (0, 0);
         }
         int rebuilt = await instances.RebuildNicFiltersAsync(nics, cancellationToken).ConfigureAwait(false);
         log.Information("firewall: rebuilt the filters of {Count} running NICs from the database", rebuilt);
-        return rebuilt;
+        return (nics.Count, rebuilt);
     }
 
     /// <summary>Rebuilds the filters that went missing; returns how many.</summary>

@@ -17,22 +17,7 @@ public sealed partial class NetworkService
         try
         {
             var networks = store.All();
-            foreach (var network in networks)
-            {
-                if (!drivers.Networks.TryGetValue(network.Type, out var driver))
-                {
-                    log.Error("network {Network} needs the {Type} driver, which is not installed; left down", network.Name, network.Type);
-                    continue;
-                }
-                try
-                {
-                    await driver.ApplyAsync(Context(network), cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    log.Error(ex, "could not bring up network {Network}: {Message}", network.Name, ex.Message);
-                }
-            }
+            await ApplyAllLockedAsync(networks, cancellationToken).ConfigureAwait(false);
             var keep = networks.Select(n => n.Name).Concat(linksInUse).ToHashSet(StringComparer.Ordinal);
             foreach (string link in await helper.ListOwnedLinksAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -59,10 +44,55 @@ public sealed partial class NetworkService
     }
 
     /// <summary>
+    /// Makes every managed network's kernel state (bridge, addresses, firewall rules, dnsmasq) match the
+    /// database again, for <c>incus admin firewall reconcile</c>. Unlike the reconciliation at start it
+    /// removes no stale links: a NIC that is starting right now owns a link its instance has not recorded yet.
+    /// Returns how many networks there are and how many were applied.
+    /// </summary>
+    public async Task<(int Total, int Applied)> ReapplyAllAsync(CancellationToken cancellationToken)
+    {
+        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var networks = store.All();
+            return (networks.Count, await ApplyAllLockedAsync(networks, cancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
+    /// <summary>Applies each network with its driver; a failure is logged and does not stop the others. Returns how many were applied.</summary>
+    private async Task<int> ApplyAllLockedAsync(IReadOnlyList<NetworkRecord> networks, CancellationToken cancellationToken)
+    {
+        int applied = 0;
+        foreach (var network in networks)
+        {
+            if (!drivers.Networks.TryGetValue(network.Type, out var driver))
+            {
+                log.Error("network {Network} needs the {Type} driver, which is not installed; left down", network.Name, network.Type);
+                continue;
+            }
+            try
+            {
+                await driver.ApplyAsync(Context(network), cancellationToken).ConfigureAwait(false);
+                applied++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                log.Error(ex, "could not bring up network {Network}: {Message}", network.Name, ex.Message);
+            }
+        }
+        return applied;
+    }
+
+    /// <summary>
     /// The driver, parent bridge and network config of a NIC device, or an error message. A NIC names
     /// a managed network with <c>network=</c>, or a bridge with <c>nictype=bridged</c> and
-    /// <c>parent=</c>; the parent must be a managed network, because the net helper attaches only to
-    /// bridges it created. Drivers that take a host interface as parent (routed NICs) get it as given.
+    /// <c>parent=</c>: a managed network, or else a host bridge the daemon does not manage, which the
+    /// driver must accept (<see cref="INicDeviceDriver.ValidateUnmanagedParent"/>); such a NIC gets an
+    /// empty network config. Drivers that take a host interface as parent (routed NICs) get it as given.
     /// </summary>
     public (INicDeviceDriver? Driver, string Parent, IReadOnlyDictionary<string, string> NetworkConfig, string? Error) ResolveNic(IReadOnlyDictionary<string, string> device)
     {
@@ -107,9 +137,15 @@ public sealed partial class NetworkService
             if (!string.IsNullOrEmpty(parent))
             {
                 network = store.Find(parent);
-                if (network is null || network.Type != driver.NetworkType)
+                if (network is not null && network.Type != driver.NetworkType)
                 {
-                    return (null, "", none, $"Invalid device option \"parent\": \"{parent}\" is not a managed {driver.NetworkType} network of this daemon");
+                    return (null, "", none, $"Invalid device option \"parent\": network \"{parent}\" is of type {network.Type}, not {driver.NetworkType}");
+                }
+                if (network is null)
+                {
+                    // A host bridge of the administrator's: the driver decides whether it attaches to
+                    // one; that it exists and is a bridge is checked when the NIC starts, as Incus does.
+                    return driver.ValidateUnmanagedParent(device) is { } unmanagedError ? (null, "", none, unmanagedError) : (driver, parent, none, null);
                 }
             }
         }
@@ -119,6 +155,18 @@ public sealed partial class NetworkService
         }
         return (driver, network?.Name ?? "", network?.Config ?? none, null);
     }
+
+    /// <summary>
+    /// Why a NIC cannot join <paramref name="name"/> as a host bridge the daemon does not manage, or
+    /// null when it exists and is a bridge. The net helper checks the same for itself.
+    /// </summary>
+    public static string? HostBridgeProblem(string name) =>
+        !Directory.Exists($"/sys/class/net/{name}") ? $"Parent device \"{name}\" doesn't exist"
+        : !Directory.Exists($"/sys/class/net/{name}/bridge") ? $"Parent device \"{name}\" is not a bridge"
+        : null;
+
+    /// <summary>Whether <paramref name="name"/> is one of the daemon's networks.</summary>
+    public bool IsManaged(string name) => store.Find(name) is not null;
 
     /// <summary>The firewall driver in use, or null when none works here.</summary>
     public IFirewallDriver? Firewall => firewall.Driver;

@@ -30,8 +30,8 @@ public partial interface INetHelper
     Task<IReadOnlyList<string>> ListOwnedLinksAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Creates a veth pair whose host side is attached to an owned bridge and up; both ends are
-    /// recorded as owned. The peer is later handed to the container runtime.
+    /// Creates a veth pair whose host side is attached to a bridge (an owned one, or an existing kernel
+    /// bridge the helper leaves otherwise untouched) and up; both ends are recorded as owned. The peer is later handed to the container runtime.
     /// </summary>
     Task CreateVethPairAsync(VethPairSpec spec, CancellationToken cancellationToken = default);
 

@@ -9,7 +9,10 @@ public sealed record VethPairSpec
     /// <summary>Peer name; the container runtime moves this end into the container.</summary>
     public required string PeerName { get; init; }
 
-    /// <summary>An owned bridge.</summary>
+    /// <summary>
+    /// A bridge the helper created, or a kernel bridge it did not create (an unmanaged parent): the
+    /// helper then only adds the new veth as a port and changes nothing on the bridge itself.
+    /// </summary>
     public required string Bridge { get; init; }
 
     /// <summary>MTU for both ends, or null for the bridge's.</summary>

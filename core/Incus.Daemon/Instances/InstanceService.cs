@@ -146,9 +146,10 @@ public sealed partial class InstanceService(
                 .ConfigureAwait(false);
             log.Information("instance {Instance} starts with a new id map ({Map}); its directory now belongs to host uid {Root}", name, nextJson, root);
         }
-        var config = new Dictionary<string, string>(instance.Config);
         // Stale host sides from a container that stopped on its own go first.
-        await networking.StopAsync(name, config, expandedDevices, cancellationToken).ConfigureAwait(false);
+        await StopNetworkingAsync(name, expandedDevices, new Dictionary<string, string>(), cancellationToken).ConfigureAwait(false);
+        instance = Find(name);
+        var config = new Dictionary<string, string>(instance.Config);
         var nics = await networking.StartAsync(name, config, expandedDevices, cancellationToken).ConfigureAwait(false);
         var nicChanges = VolatileChanges(instance.Config, config);
         store.SetVolatile(name, nicChanges);
@@ -173,14 +174,42 @@ public sealed partial class InstanceService(
         catch
         {
             // LXC destroys a phys veth after a failed start; remove our side too, the next start makes new ones.
-            var stopped = new Dictionary<string, string>(config);
-            await networking.StopAsync(name, stopped, expandedDevices, CancellationToken.None).ConfigureAwait(false);
-            store.SetVolatile(name, VolatileChanges(config, stopped));
+            await StopNetworkingAsync(name, expandedDevices, new Dictionary<string, string>(), CancellationToken.None).ConfigureAwait(false);
             throw;
         }
         store.SetVolatile(name, new Dictionary<string, string> { [CurrentMapKey] = nextJson, ["volatile.last_state.power"] = "RUNNING" });
         Publish("instance-started", name);
         log.Information("started instance {Instance} (init pid {Pid})", name, state.Pid);
+    }
+
+    /// <summary>
+    /// Removes the host side of the instance's NICs and records that, with <paramref name="alsoRecord"/>,
+    /// under the change lock: the drift watch re-reads the NICs' host names under the same lock before
+    /// it rebuilds a filter, so it cannot put one back for a NIC that is being taken down.
+    /// </summary>
+    private async Task StopNetworkingAsync(string name, IReadOnlyDictionary<string, Dictionary<string, string>> expandedDevices,
+        Dictionary<string, string> alsoRecord, CancellationToken cancellationToken)
+    {
+        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var before = Find(name).Config;
+            var config = new Dictionary<string, string>(before);
+            await networking.StopAsync(name, config, expandedDevices, cancellationToken).ConfigureAwait(false);
+            var changes = VolatileChanges(before, config);
+            foreach (var (key, value) in alsoRecord)
+            {
+                changes[key] = value;
+            }
+            if (changes.Count > 0)
+            {
+                store.SetVolatile(name, changes);
+            }
+        }
+        finally
+        {
+            _changes.Release();
+        }
     }
 
     /// <summary>
@@ -222,12 +251,8 @@ public sealed partial class InstanceService(
         {
             Instance = name, Force = force || timeout == 0, TimeoutSeconds = seconds,
         }, token), cancellationToken, HelperTimeouts.ContainerStop(seconds)).ConfigureAwait(false);
-        var before = Find(name).Config;
-        var config = new Dictionary<string, string>(before);
-        await networking.StopAsync(name, config, Expand(instance).Devices, cancellationToken).ConfigureAwait(false);
-        var changes = VolatileChanges(before, config);
-        changes["volatile.last_state.power"] = "STOPPED";
-        store.SetVolatile(instance.Name, changes);
+        await StopNetworkingAsync(name, Expand(instance).Devices, new Dictionary<string, string> { ["volatile.last_state.power"] = "STOPPED" }, cancellationToken)
+            .ConfigureAwait(false);
         Publish("instance-stopped", name);
     }
 
@@ -248,8 +273,7 @@ public sealed partial class InstanceService(
             {
                 await storage.DeleteInstanceVolumeAsync(new InstanceVolume { Pool = pool, Instance = name }, cancellationToken).ConfigureAwait(false);
             }
-            var config = new Dictionary<string, string>(instance.Config);
-            await networking.StopAsync(name, config, expandedDevices, cancellationToken).ConfigureAwait(false);
+            await StopNetworkingAsync(name, expandedDevices, new Dictionary<string, string>(), cancellationToken).ConfigureAwait(false);
             store.Remove(name);
             await networking.RefreshAsync(NetworksOf(expandedDevices), cancellationToken).ConfigureAwait(false);
             Publish("instance-deleted", name);

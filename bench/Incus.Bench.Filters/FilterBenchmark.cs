@@ -57,12 +57,27 @@ public sealed class FilterBenchmark(INetHelper helper, ScratchNetworkNamespace b
                 }
             }
         }
+        ReportScaling(report);
         // The objects die with the bench's network namespace; this also measures a driver's full clean-up.
         var cleanup = Stopwatch.StartNew();
         await driver.RemoveEverythingAsync(helper, cancellationToken).ConfigureAwait(false);
         var timing = new CleanupTiming(driver.Name, _filtered.Count, cleanup.Elapsed.TotalMilliseconds);
         report.Cleanup.Add(timing);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{driver.Name,-9} removing everything with {timing.Population} filtered NICs: {timing.Ms:F0} ms"));
+    }
+
+    /// <summary>
+    /// The filtered/unfiltered ratio hides a cost every packet pays when the rules of the other NICs
+    /// are walked one by one: then even the unfiltered pair slows down as the population grows.
+    /// </summary>
+    private void ReportScaling(FilterBenchReport report)
+    {
+        var mine = report.Throughput.Where(t => t.Driver == driver.Name).OrderBy(t => t.Population).ToList();
+        if (mine.Count >= 2 && mine[0].UnfilteredGbps > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{driver.Name,-9} unfiltered throughput with {mine[^1].Population} filtered NICs present is {mine[^1].UnfilteredGbps / mine[0].UnfilteredGbps * 100:F1} % of that with {mine[0].Population}"));
+        }
     }
 
     private async Task<FilterTiming> TimeApplyAndRemoveAsync(int population, CancellationToken cancellationToken)

@@ -27,6 +27,7 @@ public sealed partial class ContainerHelperService
                 throw new HelperRequestException($"container {name} is not running");
             }
             string pid = state.Pid.ToString(CultureInfo.InvariantCulture);
+            RecentNetworkReads.Forget(state.Pid);
             await FixedCommand.RunAsync(Ip, ["link", "set", "dev", nic.Link, "netns", pid], cancellationToken: cancellationToken).ConfigureAwait(false);
             var inside = new List<string> { "link", "set", "dev", nic.Link, "name", nic.Name };
             if (nic.Mtu is int mtu)
@@ -40,6 +41,8 @@ public sealed partial class ContainerHelperService
                 // What LXC does at start for a NIC with static addresses, done here for one plugged in later.
                 await FixedCommand.RunAsync(Nsenter, ["--target", pid, "--net", "--", Ip, "-batch", "-"], commands, cancellationToken).ConfigureAwait(false);
             }
+            // Also after: a listing during the attach may have read the interfaces half-way.
+            RecentNetworkReads.Forget(state.Pid);
             return true;
         });
 }

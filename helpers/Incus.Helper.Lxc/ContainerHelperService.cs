@@ -102,7 +102,7 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
             {
                 if (states[i].Running)
                 {
-                    states[i] = states[i] with { Interfaces = ContainerNetworkReader.Read(states[i].Pid) };
+                    states[i] = states[i] with { Interfaces = RecentNetworkReads.Read(states[i].Pid) };
                 }
             });
         }

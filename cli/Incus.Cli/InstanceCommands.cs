@@ -137,7 +137,12 @@ public static class InstanceCommands
         var format = new Option<string>("--format", "-f") { DefaultValueFactory = _ => "table", Description = "table, csv, json or yaml" }
             .AcceptOnlyFromAmong(TableOutput.Formats);
         var remote = new Argument<string?>("remote:") { Arity = ArgumentArity.ZeroOrOne, Description = "List the instances of this remote (remote:)" };
-        var list = new Command("list", "List instances") { remote, format };
+        var columns = new Option<string>("--columns", "-c")
+        {
+            DefaultValueFactory = _ => InstanceListColumns.Default,
+            Description = "Columns, one letter each: n name, s state, 4 IPv4, 6 IPv6, t type, S snapshots, p PID, P profiles, c created at",
+        };
+        var list = new Command("list", "List instances") { remote, format, columns };
         list.Aliases.Add("ls");
         list.SetAction(async (result, cancellationToken) =>
         {
@@ -159,16 +164,10 @@ public static class InstanceCommands
                 Console.Write(OutputFormat.Render(instances, chosen) + (chosen == "json" ? "\n" : ""));
                 return 0;
             }
-            var rows = instances.EnumerateArray().Select(i => (IReadOnlyList<string>)
-            [
-                i.GetProperty("name").GetString()!,
-                i.GetProperty("status").GetString()!.ToUpperInvariant(),
-                Addresses(i, "inet"),
-                Addresses(i, "inet6"),
-                i.GetProperty("type").GetString()!.ToUpperInvariant(),
-                "0",
-            ]).ToList();
-            Console.Write(TableOutput.Render(["NAME", "STATE", "IPV4", "IPV6", "TYPE", "SNAPSHOTS"], rows, chosen));
+            var chosenColumns = InstanceListColumns.Parse(result.GetValue(columns)!);
+            var rows = instances.EnumerateArray()
+                .Select(i => (IReadOnlyList<string>)chosenColumns.Select(c => InstanceListColumns.Cell(c, i, Addresses)).ToList()).ToList();
+            Console.Write(TableOutput.Render(chosenColumns.Select(InstanceListColumns.Header).ToList(), rows, chosen));
             return 0;
         });
         return list;

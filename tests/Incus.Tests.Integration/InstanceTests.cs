@@ -355,6 +355,21 @@ public sealed class InstanceTests(DaemonFixture fixture)
                 timeout: TimeSpan.FromSeconds(60));
             Assert.Equal("hello", env.Output.Trim());
 
+            // lxc-attach starts from an empty environment; the daemon adds Incus's defaults, and what the client sends wins.
+            var defaults = await Command.RunAsync(Stage.Cli, ["exec", "it-exec", "--env", "LANG=C", "--", "/bin/busybox", "env"], CliEnvironment,
+                timeout: TimeSpan.FromSeconds(60));
+            var variables = defaults.EnsureSuccess("incus exec env").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Contains("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", variables);
+            Assert.Contains("HOME=/root", variables);
+            Assert.Contains("USER=root", variables);
+            Assert.Contains("LANG=C", variables);
+
+            var columns = await Command.RunAsync(Stage.Cli, ["list", "-c", "ns", "--format", "csv"], CliEnvironment);
+            Assert.Contains("it-exec,RUNNING", columns.EnsureSuccess("incus list -c ns").Output.Split('\n'));
+            var unknownColumn = await Command.RunAsync(Stage.Cli, ["list", "-c", "nx"], CliEnvironment);
+            Assert.NotEqual(0, unknownColumn.ExitCode);
+            Assert.Contains("Unknown column shorthand char 'x' in 'nx'", unknownColumn.Error);
+
             var slab = await Command.RunAsync("/usr/bin/lxc", ["exec", "it-exec", "--", "/bin/busybox", "ls", "/sys/kernel/slab"], environment, timeout: TimeSpan.FromSeconds(60));
             Assert.Equal(0, slab.ExitCode);
             Assert.Equal("", slab.Output.Trim());

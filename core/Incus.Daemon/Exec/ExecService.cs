@@ -74,7 +74,7 @@ public sealed class ExecService(HelperConnection<IContainerHelper> runtime, Oper
         {
             Instance = instance,
             Command = request.Command,
-            Environment = request.Environment ?? new Dictionary<string, string>(),
+            Environment = ExecEnvironment.WithDefaults(request.Environment, request.User),
             Uid = request.User,
             Gid = request.Group,
             Interactive = request.Interactive,

@@ -244,12 +244,15 @@ public sealed class SuiteCommand(SuiteOptions options, TextWriter output)
         {
             ProcessMemory.Footprint lxdMemory = ProcessMemory.OfTree(SocketPeer.ProcessId(lxd.SocketPath));
             lxdPss = lxdMemory.PssMegabytes;
-            memoryNote = string.Create(CultureInfo.InvariantCulture, $"RSS ours {oursMemory.RssMegabytes:0.#} MB in {oursMemory.Pids.Count} processes, LXD {lxdMemory.RssMegabytes:0.#} MB");
+            memoryNote = string.Create(CultureInfo.InvariantCulture, $"RSS ours {oursMemory.RssMegabytes:0.#} MB, LXD {lxdMemory.RssMegabytes:0.#} MB");
         }
         else
         {
-            memoryNote = string.Create(CultureInfo.InvariantCulture, $"RSS ours {oursMemory.RssMegabytes:0.#} MB in {oursMemory.Pids.Count} processes");
+            memoryNote = string.Create(CultureInfo.InvariantCulture, $"RSS ours {oursMemory.RssMegabytes:0.#} MB");
         }
+
+        // Which processes were summed, so a reader can tell a missing or an extra helper from a real change.
+        output.WriteLine($"  ours summed over: {string.Join(", ", oursMemory.Pids.Select(ProcessMemory.CommandName))}");
 
         Add(new Figure("idle_pss", "idle memory, PSS summed over processes", "MB", oursMemory.PssMegabytes, lxdPss, TargetKind.RatioAtMost, 1.0, memoryNote));
     }
@@ -382,7 +385,8 @@ public sealed class SuiteCommand(SuiteOptions options, TextWriter output)
         ProcessMemory.Footprint after = ProcessMemory.OfTree(root);
         foreach (string error in outcome.FirstErrors)
         {
-            Note($"load error: {error}");
+            // The daemon's errors can carry a whole runtime log; the start of it says what failed.
+            Note($"load error: {(error.Length > 300 ? error[..300] + " ..." : error)}");
         }
 
         Add(new Figure("load_requests", "mixed load: requests", "req", outcome.Requests, null, TargetKind.None, 0,

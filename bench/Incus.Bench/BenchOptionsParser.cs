@@ -8,6 +8,7 @@ public static class BenchOptionsParser
 {
     public const string Usage = """
         usage: incus-bench api [options]
+               incus-bench all [options]   (every figure of the suite; see incus-bench all --help)
 
         Measures GET requests/second over the daemon's Unix socket (or TLS) with keep-alive connections
         (closed loop: each connection sends its next request after reading the whole previous answer).

@@ -16,6 +16,11 @@ internal static class Program
             Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
         }
 
+        if (args.Length > 0 && args[0] == "all")
+        {
+            return await RunSuiteAsync(args);
+        }
+
         BenchOptions options;
         try
         {
@@ -62,5 +67,63 @@ internal static class Program
             Console.Error.WriteLine($"incus-bench: run failed: {ex.GetType().Name}: {ex.Message}");
             return 1;
         }
+    }
+
+    private static async Task<int> RunSuiteAsync(string[] args)
+    {
+        Suite.SuiteOptions options;
+        try
+        {
+            options = Suite.SuiteOptionsParser.Parse(args, RepositoryRoot());
+        }
+        catch (UsageException ex)
+        {
+            Console.Error.WriteLine($"incus-bench: {ex.Message}");
+            Console.Error.WriteLine(Suite.SuiteOptionsParser.Usage);
+            return 2;
+        }
+
+        if (options.ShowHelp)
+        {
+            Console.WriteLine(Suite.SuiteOptionsParser.Usage);
+            return 0;
+        }
+
+        // Ctrl+C and SIGTERM both cancel, so the suite's cleanup (daemon, namespaces, containers) still runs.
+        using var interrupt = new CancellationTokenSource();
+        using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Cancel);
+        using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Cancel);
+        void Cancel(System.Runtime.InteropServices.PosixSignalContext context)
+        {
+            context.Cancel = true;
+            interrupt.Cancel();
+        }
+
+        try
+        {
+            return await new Suite.SuiteCommand(options, Console.Out).RunAsync(interrupt.Token);
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("incus-bench: interrupted; what the suite created has been removed");
+            return 130;
+        }
+    }
+
+    /// <summary>The checkout the tool runs from: the suite uses its scripts (busybox image) and the filter benchmark project.</summary>
+    private static string RepositoryRoot()
+    {
+        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "Incus.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+        }
+
+        throw new UsageException("run incus-bench all from inside the repository checkout (Incus.sln not found)");
     }
 }

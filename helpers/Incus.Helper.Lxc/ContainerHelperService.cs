@@ -59,6 +59,8 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
             {
                 throw new InvalidOperationException($"container {name} failed to start: {LogTail(name)} ({ex.Message.Split('\n')[0]})", ex);
             }
+            // A state read that ran during lxc-start may have recorded "stopped"; ask LXC afresh.
+            KnownInits.Forget(name);
             var state = await StateAsync(name).ConfigureAwait(false);
             if (!state.Running)
             {
@@ -185,6 +187,7 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
         {
             return new ContainerState { Running = false, Pid = 0 };
         }
+        long generation = KnownInits.Generation(name);
         string output = await FixedCommand.RunAsync(LxcInfo, ["-n", name, "-P", paths.ContainersRoot, "-s", "-p"]).ConfigureAwait(false);
         // "State:          RUNNING" / "PID:            1234"
         var fields = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -199,7 +202,7 @@ public sealed partial class ContainerHelperService(CallContext context, LxcPaths
         }
         else
         {
-            KnownInits.RememberStopped(name);
+            KnownInits.RememberStopped(name, generation);
         }
         return new ContainerState { Running = running, Pid = pid };
     }

@@ -11,7 +11,7 @@ public sealed class KnownInitsTests
         Assert.Null(KnownInits.RunningPid(name));
         KnownInits.Remember(name, Environment.ProcessId);
         Assert.Equal(Environment.ProcessId, KnownInits.RunningPid(name));
-        KnownInits.RememberStopped(name);
+        KnownInits.RememberStopped(name, KnownInits.Generation(name));
         Assert.Equal(0, KnownInits.RunningPid(name));
         KnownInits.Forget(name);
         Assert.Null(KnownInits.RunningPid(name));
@@ -32,5 +32,18 @@ public sealed class KnownInitsTests
         // Reaped: /proc/<pid> is gone (or belongs to another process with another start time).
         Assert.Equal(0, KnownInits.RunningPid(name));
         Assert.Null(KnownInits.RunningPid(name));
+    }
+
+    [Fact]
+    public void AStoppedStateReadBeforeAStartBeganIsNotRemembered()
+    {
+        string name = $"ki{Guid.NewGuid():N}"[..12];
+        long generation = KnownInits.Generation(name);
+        // A start forgets the container while a concurrent list still waits for lxc-info's older answer.
+        KnownInits.Forget(name);
+        KnownInits.RememberStopped(name, generation);
+        Assert.Null(KnownInits.RunningPid(name));
+        KnownInits.RememberStopped(name, KnownInits.Generation(name));
+        Assert.Equal(0, KnownInits.RunningPid(name));
     }
 }

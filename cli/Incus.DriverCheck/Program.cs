@@ -11,6 +11,10 @@ const string Usage = "usage: incus-driver-check [--libdir DIR] <plugin dir>\n"
     + "  --libdir DIR  the daemon's install directory, whose helpers/ are used (default: the one this command is installed in)";
 
 string? folder = null;
+// Set only in the copy of the kit that a suite starts inside its scratch network namespace (NamespacedKitRun).
+string? insideNamespace = null;
+string? resultsFile = null;
+string? copyWork = null;
 string libdir = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, ".."));
 for (int i = 0; i < args.Length; i++)
 {
@@ -18,6 +22,15 @@ for (int i = 0; i < args.Length; i++)
     {
         case "--libdir" when i + 1 < args.Length:
             libdir = Path.GetFullPath(args[++i]);
+            break;
+        case NamespacedKitRun.InsideOption when i + 1 < args.Length:
+            insideNamespace = args[++i];
+            break;
+        case NamespacedKitRun.ResultsOption when i + 1 < args.Length:
+            resultsFile = args[++i];
+            break;
+        case NamespacedKitRun.WorkOption when i + 1 < args.Length:
+            copyWork = args[++i];
             break;
         case "-h" or "--help":
             Console.WriteLine(Usage);
@@ -44,6 +57,10 @@ if (ProcessStatus.ReadSelf().EffectiveUid != 0)
 var registry = new DriverRegistry();
 var host = new PluginHost(Path.GetDirectoryName(folder)!, registry, Serilog.Core.Logger.None);
 var status = host.LoadOne(folder);
+if (insideNamespace is not null)
+{
+    return await RunInsideNamespaceAsync(folder, insideNamespace, resultsFile, copyWork);
+}
 Console.WriteLine($"incus-driver-check: {status.Name} {status.Version} ({status.Kind}), wants SDK {status.Sdk}; this kit has SDK {SdkVersion.Current}");
 if (status.Status != "loaded")
 {
@@ -79,6 +96,21 @@ finally
 }
 Report(results);
 return results.All(r => r.Passed) ? 0 : 1;
+
+// The copy of the kit in a scratch network namespace: it runs the suite and hands the results back in a
+// file; the kit that started it reports them.
+async Task<int> RunInsideNamespaceAsync(string pluginFolder, string networkNamespace, string? results, string? work)
+{
+    if (results is null || work is null || status.Status != "loaded"
+        || ConformanceSuites.For(Enum.Parse<PluginKind>(status.Kind, ignoreCase: true)) is not { } insideSuite)
+    {
+        Console.Error.WriteLine($"incus-driver-check: the copy in namespace {networkNamespace} needs {NamespacedKitRun.ResultsOption}, {NamespacedKitRun.WorkOption} and a loadable plugin with a suite ({status.Status}: {status.Error})");
+        return 1;
+    }
+    var found = await insideSuite.RunAsync(new LoadedPlugin(pluginFolder, status, registry), new SuiteEnvironment(libdir, work, networkNamespace), CancellationToken.None);
+    NamespacedKitRun.WriteResults(results, found);
+    return 0;
+}
 
 static void Report(IReadOnlyList<CheckResult> results)
 {

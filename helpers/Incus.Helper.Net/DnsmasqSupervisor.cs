@@ -100,7 +100,12 @@ public sealed class DnsmasqSupervisor
                 await Task.Delay(20).ConfigureAwait(false);
             }
         }
-        File.Delete(pidFile);
+        // Stopping a bridge that has no dnsmasq is a no-op: its directory is gone after a delete, or was never
+        // made for a bridge without addresses, and File.Delete throws for a missing directory.
+        if (File.Exists(pidFile))
+        {
+            File.Delete(pidFile);
+        }
     }
 
     /// <summary>Stops every dnsmasq this helper runs (the helper is exiting).</summary>

@@ -120,13 +120,127 @@ public sealed class DriverConformanceTests
         }
     }
 
+    // The network driver rows, by the names the kit reports.
+    public static readonly string[] NetworkRows =
+    [
+        "name and version",
+        "validation: accepts ipv4.address=192.0.2.1/24, ipv4.nat=false, ipv6.address=2001:db8:d0::1/64, ipv6.nat=false",
+        "validation: refuses an unknown key",
+        "validation: refuses ipv4.address=192.0.2.300/24",
+        "validation: refuses ipv6.address=2001:db8:d0::1/129",
+        "validation: refuses bridge.mtu=100",
+        "validation: refuses dns.mode=sometimes",
+        "validation: refuses ipv4.nat=maybe",
+        "fill: FillConfig keeps every value it was given and its result validates",
+        "apply: the interface exists, is up and has the configured addresses",
+        "apply again: idempotent, the same interface, addresses and dnsmasq",
+        "update: applying a changed config replaces the addresses",
+        "hosts: SetHostsAsync takes a host entry and ListLeasesAsync lists it as static",
+        "delete: no interface, no dnsmasq and no file in the helper's directory is left",
+        "delete again: a second delete is harmless and leaves nothing",
+    ];
+
+    private static readonly string[] DeleteRows = NetworkRows.Where(row => row.StartsWith("delete", StringComparison.Ordinal)).ToArray();
+
+    // The NIC driver rows every NIC driver gets; drivers that take a host interface as parent get RoutedNicRows besides.
+    private static string[] NicRows(string parent, bool bridgePort) =>
+    [
+        "name and version",
+        $"validation: accepts type, nictype and parent ({parent})",
+        "validation: refuses an unknown key",
+        "validation: refuses hwaddr=01:00:5e:00:53:01 (a multicast MAC)",
+        "validation: refuses mtu=100",
+        "validation: refuses host_name=dc/bad (not an interface name)",
+        "start: the host side exists and is up" + (bridgePort ? ", a port of the parent bridge" : ""),
+        "start: the link to give the container exists, is the host side's peer and has the NIC's MAC",
+        "start: the host side takes no router advertisements (accept_ra=0 or IPv6 off)",
+        "stop: no link of the NIC is left, in the kernel or in the helper's records",
+        "stop again: a second stop is harmless and leaves nothing",
+        "stop of a NIC that was never started is harmless",
+    ];
+
+    private static readonly string[] BridgedRows = NicRows("a kernel bridge the daemon does not manage", bridgePort: true);
+
+    private static readonly string[] RoutedRows =
+        [.. NicRows("a veth uplink", bridgePort: false), "start: the routed host side filters reverse paths strictly (rp_filter=1)"];
+
     [Fact]
-    public async Task AKindWithoutASuiteIsReportedAsNotCheckedRatherThanPassed()
+    public async Task TheInTreeNetworkBridgePluginPassesTheNetworkAndNicRows()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await CheckAsync(Path.Combine(Stage.Directory, "plugins", "network-bridge"));
-        Assert.True(result.ExitCode == 2, result.Output + result.Error);
-        Assert.Contains("not checked: this kit has no suite for network drivers (it checks: storage, firewall)", result.Output);
-        Assert.DoesNotContain("passed", result.Output);
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains("PASS  registers network drivers: bridge, bridged", result.Output);
+        foreach (string row in NetworkRows)
+        {
+            Assert.Contains($"PASS  bridge: {row}", result.Output);
+        }
+        foreach (string row in BridgedRows)
+        {
+            Assert.Contains($"PASS  bridged: {row}", result.Output);
+        }
+        Assert.DoesNotContain("FAIL", result.Output);
+        Assert.Contains($"{NetworkRows.Length + BridgedRows.Length + 2} passed, 0 failed", result.Output);
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"the network suite took {clock.Elapsed}");
+        await AssertNoNamespaceLeftAsync();
+    }
+
+    [Fact]
+    public async Task TheInTreeNetworkRoutedPluginPassesTheNicRows()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await CheckAsync(Path.Combine(Stage.Directory, "plugins", "network-routed"));
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains("PASS  registers NIC drivers: routed", result.Output);
+        foreach (string row in RoutedRows)
+        {
+            Assert.Contains($"PASS  routed: {row}", result.Output);
+        }
+        Assert.DoesNotContain("FAIL", result.Output);
+        Assert.Contains($"{RoutedRows.Length + 2} passed, 0 failed", result.Output);
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"the nic suite took {clock.Elapsed}");
+        await AssertNoNamespaceLeftAsync();
+    }
+
+    [Fact]
+    public async Task ANetworkDriverThatLeavesItsBridgeBehindFailsExactlyTheDeleteRows()
+    {
+        var result = await CheckAsync(FixturePlugins.Output("LeakyNetworkPlugin"));
+        Assert.True(result.ExitCode == 1, result.Output + result.Error);
+        foreach (string row in DeleteRows)
+        {
+            Assert.Contains($"FAIL  leaky-bridge: {row}: left behind: link dcnet0", result.Output);
+        }
+        // Everything else the broken driver does right still passes: the kit reports each row, not a blanket verdict.
+        foreach (string row in NetworkRows.Except(DeleteRows))
+        {
+            Assert.Contains($"PASS  leaky-bridge: {row}", result.Output);
+        }
+        Assert.Contains($"{NetworkRows.Length - DeleteRows.Length + 2} passed, {DeleteRows.Length} failed", result.Output);
+        await AssertNoNamespaceLeftAsync();
+    }
+
+    [Fact]
+    public async Task WhenTheNetHelperCannotStartEveryNicRowFailsRatherThanPasses()
+    {
+        // An install directory without helpers: the net helper cannot start, so no driver call is made.
+        string empty = Directory.CreateTempSubdirectory("incus-dc-test-").FullName;
+        try
+        {
+            var result = await CheckAsync(Path.Combine(Stage.Directory, "plugins", "network-routed"), "--libdir", empty);
+            Assert.True(result.ExitCode == 1, result.Output + result.Error);
+            Assert.Contains("FAIL  routed: setup: the net helper runs in the scratch namespace", result.Output);
+            foreach (string row in RoutedRows)
+            {
+                Assert.Contains($"FAIL  routed: {row}: not run: the setup failed", result.Output);
+            }
+            Assert.DoesNotContain("PASS  routed", result.Output);
+            await AssertNoNamespaceLeftAsync();
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
     }
 
     // The kit's namespaces are named incus-dc-…; it must delete every one, whatever the outcome.

@@ -15,8 +15,18 @@ public sealed class XtTables(string tool, string table, IReadOnlyList<string> li
     public HashSet<string> Chains { get; } = lines.Where(l => l.StartsWith(':'))
         .Select(l => l[1..].Split(' ')[0]).ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>The lines as a set: a drift check asks several questions per NIC of a listing with a thousand NICs' rules.</summary>
+    private readonly Lazy<HashSet<string>> _lineSet = new(() => lines.ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>The chains of ours that hold at least one rule.</summary>
+    private readonly Lazy<HashSet<string>> _chainsWithRules = new(() => lines.Where(l => l.StartsWith("-A ", StringComparison.Ordinal))
+        .Select(l => l.Split(' ', 3)[1]).ToHashSet(StringComparer.Ordinal));
+
     /// <summary>Whether this exact rule (as save prints it, without the leading <c>-A</c>) is present.</summary>
-    public bool Has(string chain, string rule) => lines.Contains($"-A {chain} {rule}", StringComparer.Ordinal);
+    public bool Has(string chain, string rule) => _lineSet.Value.Contains($"-A {chain} {rule}");
+
+    /// <summary>Whether <paramref name="chain"/> holds any rule.</summary>
+    public bool HasRules(string chain) => _chainsWithRules.Value.Contains(chain);
 
     public static async Task<XtTables> ReadAsync(INetHelper helper, string tool, string table, CancellationToken cancellationToken)
     {

@@ -32,8 +32,8 @@ public sealed record NicState(XtTables Eb, XtTables Ip4Raw, XtTables Ip6Raw)
 
     /// <summary>Whether any chain of that generation of the NIC exists.</summary>
     public bool Exists(string hostName, int generation) =>
-        Eb.Chains.Contains(EbChain(NicFilterHooks.Input, hostName, generation)) || Eb.Chains.Contains(EbChain(NicFilterHooks.Forward, hostName, generation))
-        || Ip4Raw.Chains.Contains(RawChain(hostName, generation)) || Ip6Raw.Chains.Contains(RawChain(hostName, generation));
+        Eb.HasChain(EbChain(NicFilterHooks.Input, hostName, generation)) || Eb.HasChain(EbChain(NicFilterHooks.Forward, hostName, generation))
+        || Ip4Raw.HasChain(RawChain(hostName, generation)) || Ip6Raw.HasChain(RawChain(hostName, generation));
 
     /// <summary>
     /// Whether the NIC's filter is fully reachable: the jumps from the built-in chains, every bucket
@@ -63,6 +63,6 @@ public sealed record NicState(XtTables Eb, XtTables Ip4Raw, XtTables Ip6Raw)
 
     /// <summary>Whether a frame of <paramref name="hostName"/> entering <paramref name="dispatch"/> is sent on to <paramref name="chain"/>.</summary>
     private static bool Reaches(XtTables tables, string dispatch, string option, string hostName, string chain) =>
-        XtDispatchTree.Path(dispatch, option, hostName).All(hop => tables.Chains.Contains(hop.Child) && tables.Has(hop.Parent, hop.Rule))
+        XtDispatchTree.Path(dispatch, option, hostName).All(hop => tables.HasChain(hop.Child) && tables.Has(hop.Parent, hop.Rule))
         && tables.Has(XtDispatchTree.Leaf(dispatch, option, hostName), $"{option} {hostName} -j {chain}");
 }

@@ -125,7 +125,7 @@ public sealed partial class XtFirewallDriver
             ebRules.AddRange(lines);
         }
         eb.AddRange(ebRules);
-        eb.AddRange(DeleteChains(state.Eb.Chains.Where(c => Owns(c, host) && !chains.Ebtables.ContainsKey(c)).ToList()));
+        eb.AddRange(DeleteChains(OwnedChains(state.Eb, host).Where(c => !chains.Ebtables.ContainsKey(c)).ToList()));
         batches.Add(new XtablesBatch { Tool = "ebtables", Table = "filter", Lines = eb });
         return batches;
     }
@@ -151,7 +151,7 @@ public sealed partial class XtFirewallDriver
             {
                 lines.AddRange(DispatchRemovals(tables, dispatch, option, hostName, chain));
             }
-            lines.AddRange(DeleteChains(tables.Chains.Where(c => Owns(c, hostName)).ToList()));
+            lines.AddRange(DeleteChains(OwnedChains(tables, hostName).ToList()));
             foreach (var (dispatch, option, _) in dispatches)
             {
                 lines.AddRange(PruneBuckets(tables.After(lines), XtDispatchTree.Path(dispatch, option, hostName)));
@@ -179,7 +179,7 @@ public sealed partial class XtFirewallDriver
         lines.Add($"-A {XtDispatchTree.Leaf(dispatch, option, host)} {option} {host} -j {main}");
         if (deleteOld)
         {
-            lines.AddRange(DeleteChains(tables.Chains.Where(c => Owns(c, host) && !wanted.ContainsKey(c)).ToList()));
+            lines.AddRange(DeleteChains(OwnedChains(tables, host).Where(c => !wanted.ContainsKey(c)).ToList()));
         }
     }
 
@@ -192,7 +192,7 @@ public sealed partial class XtFirewallDriver
     {
         foreach (var hop in path)
         {
-            if (!tables.Chains.Contains(hop.Child))
+            if (!tables.HasChain(hop.Child))
             {
                 yield return $":{hop.Child} {policy}";
             }
@@ -235,7 +235,7 @@ public sealed partial class XtFirewallDriver
         var lines = new List<string>();
         foreach (var hop in path.Reverse())
         {
-            if (!after.Chains.Contains(hop.Child) || after.HasRules(hop.Child))
+            if (!after.HasChain(hop.Child) || after.HasRules(hop.Child))
             {
                 break;
             }
@@ -255,18 +255,50 @@ public sealed partial class XtFirewallDriver
     private static IEnumerable<string> DeleteChains(IReadOnlyList<string> chains) =>
         [.. chains.Select(c => $"-F {c}"), .. chains.Select(c => $"-X {c}")];
 
+    /// <summary>What may follow the generation in a NIC's chain name: nothing (main chain) or one sub-chain letter or digit.</summary>
+    private static readonly string[] SubChainSuffixes = ["", .. "abcdefghijklmnopqrstuvwxyz0123456789".Select(c => c.ToString())];
+
+    /// <summary>
+    /// The NIC's chains that exist in <paramref name="tables"/>: every name <see cref="Owns"/> accepts,
+    /// looked up, rather than <see cref="Owns"/> asked of each of the ten thousand chains a thousand NICs have.
+    /// </summary>
+    public static IEnumerable<string> OwnedChains(XtTables tables, string hostName)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        foreach (char kind in "IFP")
+        {
+            foreach (char generation in "01")
+            {
+                foreach (string suffix in SubChainSuffixes)
+                {
+                    string chain = $"INCUS-{kind}-{hostName}-{generation}{suffix}";
+                    if (tables.HasChain(chain))
+                    {
+                        yield return chain;
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>Whether <paramref name="chain"/> is one of the NIC's chains (any generation, main or sub-chain).</summary>
     public static bool Owns(string chain, string hostName)
     {
-        foreach (char kind in "IFP")
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(hostName);
+        // Called for every chain of a table on each change: compared in place, without building prefixes.
+        const string head = "INCUS-";
+        if (chain.Length < head.Length + 2 + hostName.Length + 2 || !chain.StartsWith(head, StringComparison.Ordinal)
+            || chain[head.Length] is not ('I' or 'F' or 'P') || chain[head.Length + 1] != '-')
         {
-            string prefix = $"INCUS-{kind}-{hostName}-";
-            if (chain.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                string rest = chain[prefix.Length..];
-                return rest.Length is 1 or 2 && rest[0] is '0' or '1' && (rest.Length == 1 || char.IsAsciiLetterLower(rest[1]) || char.IsAsciiDigit(rest[1]));
-            }
+            return false;
         }
-        return false;
+        var rest = chain.AsSpan(head.Length + 2);
+        if (!rest.StartsWith(hostName, StringComparison.Ordinal) || rest[hostName.Length] != '-')
+        {
+            return false;
+        }
+        rest = rest[(hostName.Length + 1)..];
+        return rest.Length is 1 or 2 && rest[0] is '0' or '1' && (rest.Length == 1 || char.IsAsciiLetterLower(rest[1]) || char.IsAsciiDigit(rest[1]));
     }
 }

@@ -207,6 +207,26 @@ public sealed class XtNicFilterRulesTests
     }
 
     [Fact]
+    public void TheChainsLookedUpForANicAreTheChainsItOwns()
+    {
+        var state = Empty;
+        foreach (string host in new[] { "veth1", "veth10", "veth1a000001" })
+        {
+            state = state.After(XtFirewallDriver.ApplyBatches(Named(host, v4: ["192.0.2.1"]), 0, state));
+        }
+        state = state.After(XtFirewallDriver.ApplyBatches(Named("veth1", v4: []), 1, state));
+        foreach (var tables in new[] { state.Eb, state.Ip4Raw, state.Ip6Raw })
+        {
+            foreach (string host in new[] { "veth1", "veth10", "veth1a000001", "veth" })
+            {
+                Assert.Equal(tables.Chains.Where(c => XtFirewallDriver.Owns(c, host)).Order(StringComparer.Ordinal),
+                    XtFirewallDriver.OwnedChains(tables, host).Order(StringComparer.Ordinal));
+            }
+        }
+        Assert.Contains("INCUS-F-veth1-1e", XtFirewallDriver.OwnedChains(state.Eb, "veth1"));
+    }
+
+    [Fact]
     public void RemovingEverythingTakesTheBucketsToo()
     {
         var state = Empty;

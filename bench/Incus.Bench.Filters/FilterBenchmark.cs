@@ -19,6 +19,9 @@ public sealed class FilterBenchmark(INetHelper helper, ScratchNetworkNamespace b
     private readonly List<string> _filtered = new();
     private int _created;
 
+    /// <summary>The number each NIC was created with, by host name: its MAC and addresses derive from it.</summary>
+    private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
+
     /// <summary>How throughput is measured; null when iperf3 is not installed.</summary>
     public ThroughputSettings? Throughput { get; init; }
 
@@ -149,7 +152,8 @@ public sealed class FilterBenchmark(INetHelper helper, ScratchNetworkNamespace b
     private async Task<string> NewNicAsync(CancellationToken cancellationToken)
     {
         int n = ++_created;
-        string host = string.Create(CultureInfo.InvariantCulture, $"fbh{n}");
+        string host = HostName(n);
+        _numbers[host] = n;
         await helper.CreateVethPairAsync(new VethPairSpec
         {
             HostName = host, PeerName = string.Create(CultureInfo.InvariantCulture, $"fbp{n}"), Bridge = Bridge, PeerHwAddr = Mac(n),
@@ -157,9 +161,17 @@ public sealed class FilterBenchmark(INetHelper helper, ScratchNetworkNamespace b
         return host;
     }
 
-    private static NicFilterSpec Spec(string host)
+    /// <summary>
+    /// A host veth name as the core gives one (<c>veth</c> + 8 hex digits, spread like its random ones),
+    /// so that the NICs spread over the xtables driver's dispatch buckets as real ones do. Multiplying by
+    /// an odd constant is a bijection on 32 bits, so no two NICs get the same name.
+    /// </summary>
+    public static string HostName(int n) =>
+        "veth" + unchecked((uint)n * 2654435761u).ToString("x8", CultureInfo.InvariantCulture);
+
+    private NicFilterSpec Spec(string host)
     {
-        int n = int.Parse(host[3..], CultureInfo.InvariantCulture);
+        int n = _numbers[host];
         return new NicFilterSpec
         {
             Instance = string.Create(CultureInfo.InvariantCulture, $"b{n}"),

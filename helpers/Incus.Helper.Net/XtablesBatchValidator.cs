@@ -126,6 +126,10 @@ public static class XtablesBatchValidator
             {
                 throw new HelperRequestException($"lines: option \"{RequestValidation.Printable(token)}\" is not allowed: \"{RequestValidation.Printable(line)}\"");
             }
+            if (token.Contains('+', StringComparison.Ordinal) && !InterfaceWildcard(tokens, i))
+            {
+                throw new HelperRequestException($"lines: \"+\" is only allowed at the end of an interface name: \"{RequestValidation.Printable(line)}\"");
+            }
             if (token is "-j" or "-g" or "--jump" or "--goto")
             {
                 if (i + 1 >= tokens.Count)
@@ -140,6 +144,33 @@ public static class XtablesBatchValidator
             }
         }
         return tokens;
+    }
+
+    /// <summary>Options whose argument is an interface name, where xtables reads a trailing <c>+</c> as "any name starting so".</summary>
+    private static readonly HashSet<string> InterfaceOptions = new(StringComparer.Ordinal)
+    {
+        "-i", "-o", "--in-interface", "--out-interface", "--in-if", "--out-if", "--physdev-in", "--physdev-out", "--logical-in", "--logical-out",
+    };
+
+    /// <summary>
+    /// Whether token <paramref name="index"/> is an interface name (after its option, or after the
+    /// option and a <c>!</c>) with one <c>+</c>, at its end, after at least one character: the one
+    /// place the dispatch tree needs it. Anywhere else a <c>+</c> is refused, so it cannot widen a
+    /// match the caller did not mean as a prefix.
+    /// </summary>
+    private static bool InterfaceWildcard(List<string> tokens, int index)
+    {
+        string token = tokens[index];
+        if (token.Length < 2 || token.IndexOf('+', StringComparison.Ordinal) != token.Length - 1 || token.Length - 1 > 15)
+        {
+            return false;
+        }
+        int option = index - 1;
+        if (option >= 1 && tokens[option] == "!")
+        {
+            option--;
+        }
+        return option >= 0 && InterfaceOptions.Contains(tokens[option]);
     }
 
     private static string Ours(string chain, int nameLimit, string line)

@@ -32,12 +32,13 @@ public sealed record NicState(XtTables Eb, XtTables Ip4Raw, XtTables Ip6Raw)
 
     /// <summary>Whether any chain of that generation of the NIC exists.</summary>
     public bool Exists(string hostName, int generation) =>
-        Eb.Chains.Contains(EbChain(NicFilterHooks.Input, hostName, generation)) || Eb.Chains.Contains(EbChain(NicFilterHooks.Forward, hostName, generation))
-        || Ip4Raw.Chains.Contains(RawChain(hostName, generation)) || Ip6Raw.Chains.Contains(RawChain(hostName, generation));
+        Eb.HasChain(EbChain(NicFilterHooks.Input, hostName, generation)) || Eb.HasChain(EbChain(NicFilterHooks.Forward, hostName, generation))
+        || Ip4Raw.HasChain(RawChain(hostName, generation)) || Ip6Raw.HasChain(RawChain(hostName, generation));
 
     /// <summary>
-    /// Whether the NIC's filter is fully reachable: the jumps from the built-in chains, the NIC's
-    /// dispatch rules, and non-empty ebtables chains (an external flush empties chains but keeps them).
+    /// Whether the NIC's filter is fully reachable: the jumps from the built-in chains, every bucket
+    /// on the NIC's path and the jump into it, the NIC's dispatch rules, and non-empty main chains (an
+    /// external flush empties chains but keeps them).
     /// </summary>
     public bool Installed(string hostName)
     {
@@ -51,11 +52,17 @@ public sealed record NicState(XtTables Eb, XtTables Ip4Raw, XtTables Ip6Raw)
             string input = EbChain(NicFilterHooks.Input, hostName, g);
             string forward = EbChain(NicFilterHooks.Forward, hostName, g);
             string raw = RawChain(hostName, g);
-            string physdev = $"-m physdev --physdev-in {hostName} -j {raw}";
-            return Eb.Has(XtFirewallDriver.EbInput, $"-i {hostName} -j {input}") && Eb.Has(XtFirewallDriver.EbForward, $"-i {hostName} -j {forward}")
-                && Eb.Lines.Any(l => l.StartsWith($"-A {input} ", StringComparison.Ordinal))
-                && Ip4Raw.Has(XtFirewallDriver.RawDispatch, physdev) && Ip6Raw.Has(XtFirewallDriver.RawDispatch, physdev)
-                && Ip6Raw.Lines.Any(l => l.StartsWith($"-A {raw} ", StringComparison.Ordinal));
+            return Reaches(Eb, XtFirewallDriver.EbInput, XtFirewallDriver.EbInterface, hostName, input)
+                && Reaches(Eb, XtFirewallDriver.EbForward, XtFirewallDriver.EbInterface, hostName, forward)
+                && Eb.HasRules(input)
+                && Reaches(Ip4Raw, XtFirewallDriver.RawDispatch, XtFirewallDriver.RawInterface, hostName, raw)
+                && Reaches(Ip6Raw, XtFirewallDriver.RawDispatch, XtFirewallDriver.RawInterface, hostName, raw)
+                && Ip6Raw.HasRules(raw);
         });
     }
+
+    /// <summary>Whether a frame of <paramref name="hostName"/> entering <paramref name="dispatch"/> is sent on to <paramref name="chain"/>.</summary>
+    private static bool Reaches(XtTables tables, string dispatch, string option, string hostName, string chain) =>
+        XtDispatchTree.Path(dispatch, option, hostName).All(hop => tables.HasChain(hop.Child) && tables.Has(hop.Parent, hop.Rule))
+        && tables.Has(XtDispatchTree.Leaf(dispatch, option, hostName), $"{option} {hostName} -j {chain}");
 }

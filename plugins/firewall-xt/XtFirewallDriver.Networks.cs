@@ -88,7 +88,7 @@ public sealed partial class XtFirewallDriver
         {
             lines.Add($"-D {dispatch} -j {chain}");
         }
-        if (tables.Chains.Contains(chain))
+        if (tables.HasChain(chain))
         {
             lines.Add($"-F {chain}");
             lines.Add($"-X {chain}");

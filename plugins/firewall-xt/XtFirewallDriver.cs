@@ -115,7 +115,7 @@ public sealed partial class XtFirewallDriver : IFirewallDriver
     /// <summary>Declares a dispatch chain and its jump from a built-in chain, when either is missing.</summary>
     private static void EnsureDispatch(XtTables tables, List<string> batch, string builtIn, string dispatch)
     {
-        if (!tables.Chains.Contains(dispatch))
+        if (!tables.HasChain(dispatch))
         {
             batch.Add(tables.Tool == "ebtables" ? $":{dispatch} RETURN" : $":{dispatch} -");
         }

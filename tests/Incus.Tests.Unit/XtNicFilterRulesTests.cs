@@ -68,30 +68,183 @@ public sealed class XtNicFilterRulesTests
     public void NotEqualCoversEverythingElse(uint value, uint max, string expected) =>
         Assert.Equal(expected, XtNicFilterRules.NotEqual(value, max));
 
+    private static readonly NicState Empty = new(new XtTables("ebtables", "filter", []), new XtTables("iptables", "raw", []), new XtTables("ip6tables", "raw", []));
+
+    private static NicFilterSpec Named(string host, IReadOnlyList<string>? v4 = null) => Spec(v4: v4) with { HostName = host };
+
     [Fact]
-    public void AChangeBuildsTheOtherGenerationAndDeletesTheOldOne()
+    public void AFilterInstalledBeforeTheTreeIsMovedIntoItsBucketAndItsOldGenerationDeleted()
     {
+        // The layout of drivers before the dispatch tree: the NIC's rules directly in INCUS-IN and INCUS-FWD.
         var state = new NicState(
             new XtTables("ebtables", "filter", [":INCUS-IN RETURN", ":INCUS-FWD RETURN", ":INCUS-I-veth1-0 RETURN", ":INCUS-F-veth1-0 RETURN", ":INCUS-F-veth10-0 RETURN",
                 "-A INPUT -j INCUS-IN", "-A FORWARD -j INCUS-FWD", "-A INCUS-IN -i veth1 -j INCUS-I-veth1-0", "-A INCUS-FWD -i veth1 -j INCUS-F-veth1-0"]),
             new XtTables("iptables", "raw", []), new XtTables("ip6tables", "raw", []));
         Assert.True(state.Exists("veth1", 0));
-        var eb = XtFirewallDriver.ApplyBatches(Spec(), 1, state).Single(b => b.Tool == "ebtables").Lines;
+        Assert.False(state.Installed("veth1"));
+        var eb = XtFirewallDriver.ApplyBatches(Spec(), 1, state).Single(b => b.Tool == "ebtables").Lines.ToList();
         Assert.DoesNotContain(eb, l => l.StartsWith("-I ", StringComparison.Ordinal));
         Assert.Contains("-D INCUS-FWD -i veth1 -j INCUS-F-veth1-0", eb);
-        Assert.Contains("-A INCUS-FWD -i veth1 -j INCUS-F-veth1-1", eb);
+        Assert.Contains("-A INCUS-FWD-other -i veth1 -j INCUS-F-veth1-1", eb);
         Assert.Contains("-X INCUS-F-veth1-0", eb);
         Assert.DoesNotContain("-X INCUS-F-veth10-0", eb);
-        Assert.True(eb.ToList().IndexOf("-A INCUS-FWD -i veth1 -j INCUS-F-veth1-1") < eb.ToList().IndexOf("-X INCUS-F-veth1-0"));
+        Assert.True(eb.IndexOf("-A INCUS-FWD-other -i veth1 -j INCUS-F-veth1-1") < eb.IndexOf("-X INCUS-F-veth1-0"));
         var clear = XtFirewallDriver.ClearBatches("veth1", state).Single().Lines;
         Assert.Equal(["-D INCUS-IN -i veth1 -j INCUS-I-veth1-0", "-D INCUS-FWD -i veth1 -j INCUS-F-veth1-0", "-F INCUS-I-veth1-0", "-F INCUS-F-veth1-0",
             "-X INCUS-I-veth1-0", "-X INCUS-F-veth1-0"], clear);
     }
 
+    [Theory]
+    [InlineData("veth1a2b3c4d", true)]
+    [InlineData("veth0a", true)]
+    [InlineData("vethff000000", true)]
+    [InlineData("veth1", false)]
+    [InlineData("vethA12b3c4d", false)]
+    [InlineData("vethg12b3c4d", false)]
+    [InlineData("fbh12", false)]
+    [InlineData("myveth00", false)]
+    public void OnlyTheCoresVethNamesGetAHexBucket(string host, bool fits) => Assert.Equal(fits, XtDispatchTree.Fits(host));
+
+    [Fact]
+    public void ACoreVethNameIsDispatchedThroughTwoHexBucketsInEveryTable()
+    {
+        var batches = XtFirewallDriver.ApplyBatches(Named("veth1a2b3c4d"), 0, Empty);
+        var eb = batches.Single(b => b.Tool == "ebtables").Lines.ToList();
+        foreach (var (root, nic) in new[] { ("INCUS-IN", "INCUS-I-veth1a2b3c4d-0"), ("INCUS-FWD", "INCUS-F-veth1a2b3c4d-0") })
+        {
+            string[] path = [$":{root}-1 RETURN", $"-A {root} -i veth1+ -j {root}-1", $":{root}-1a RETURN", $"-A {root}-1 -i veth1a+ -j {root}-1a", $"-A {root}-1a -i veth1a2b3c4d -j {nic}"];
+            // Each chain is declared before the jump into it, and the NIC's rule comes after its chains are filled.
+            Assert.Equal(path.Select(l => eb.IndexOf(l)).Order(), path.Select(l => eb.IndexOf(l)));
+            Assert.True(eb.IndexOf(path[^1]) > eb.IndexOf($"-A {nic} -s ! 02:00:00:0a:0b:0c -j DROP"));
+            Assert.DoesNotContain(eb, l => l.StartsWith($"-A {root} -i veth1a2b3c4d ", StringComparison.Ordinal));
+        }
+        foreach (var raw in batches.Where(b => b.Table == "raw"))
+        {
+            Assert.Contains("-A INCUS-PRE -m physdev --physdev-in veth1+ -j INCUS-PRE-1", raw.Lines);
+            Assert.Contains("-A INCUS-PRE-1 -m physdev --physdev-in veth1a+ -j INCUS-PRE-1a", raw.Lines);
+            Assert.Contains("-A INCUS-PRE-1a -m physdev --physdev-in veth1a2b3c4d -j INCUS-P-veth1a2b3c4d-0", raw.Lines);
+        }
+    }
+
+    [Fact]
+    public void ANameThatDoesNotFitGoesToTheCatchAllBucket()
+    {
+        var batches = XtFirewallDriver.ApplyBatches(Named("fbh12"), 0, Empty);
+        var eb = batches.Single(b => b.Tool == "ebtables").Lines;
+        Assert.Contains(":INCUS-IN-other RETURN", eb);
+        Assert.Contains("-A INCUS-IN -j INCUS-IN-other", eb);
+        Assert.Contains("-A INCUS-IN-other -i fbh12 -j INCUS-I-fbh12-0", eb);
+        Assert.Contains("-A INCUS-FWD-other -i fbh12 -j INCUS-F-fbh12-0", eb);
+        Assert.Contains("-A INCUS-PRE-other -m physdev --physdev-in fbh12 -j INCUS-P-fbh12-0", batches.Single(b => b.Tool == "iptables").Lines);
+        Assert.True(Empty.After(batches).Installed("fbh12"));
+    }
+
+    [Fact]
+    public void BucketsAreSharedWhileUsedAndRemovedWithTheirLastNic()
+    {
+        string[] hosts = ["veth1a000001", "veth1a000002", "veth1b000001", "eth-odd"];
+        var state = Empty;
+        foreach (string host in hosts)
+        {
+            state = state.After(XtFirewallDriver.ApplyBatches(Named(host), 0, state));
+        }
+        Assert.All(hosts, h => Assert.True(state.Installed(h)));
+        // One jump per bucket, however many NICs share it.
+        Assert.Single(state.Eb.Lines, l => l == "-A INCUS-IN -i veth1+ -j INCUS-IN-1");
+        Assert.Single(state.Eb.Lines, l => l == "-A INCUS-IN-1 -i veth1a+ -j INCUS-IN-1a");
+
+        // A second NIC in the bucket declares nothing that exists: restore would empty it.
+        var again = XtFirewallDriver.ApplyBatches(Named("veth1a000003"), 0, state).Single(b => b.Tool == "ebtables").Lines;
+        Assert.DoesNotContain(again, l => l.StartsWith(":INCUS-IN-1", StringComparison.Ordinal) || l.StartsWith("-A INCUS-IN ", StringComparison.Ordinal));
+
+        // Clearing one of two NICs of a bucket leaves the bucket to the other.
+        var one = XtFirewallDriver.ClearBatches("veth1a000001", state);
+        Assert.DoesNotContain(one.SelectMany(b => b.Lines), l => l.Contains("INCUS-IN-1a", StringComparison.Ordinal) && !l.Contains("veth1a000001", StringComparison.Ordinal));
+        state = state.After(one);
+        Assert.True(state.Installed("veth1a000002"));
+        Assert.False(state.Installed("veth1a000001"));
+
+        // The last NIC of 1a takes the leaf with it, but not 1, which still leads to 1b.
+        var last = XtFirewallDriver.ClearBatches("veth1a000002", state).Single(b => b.Tool == "ebtables").Lines.ToList();
+        Assert.Contains("-X INCUS-IN-1a", last);
+        Assert.True(last.IndexOf("-D INCUS-IN-1 -i veth1a+ -j INCUS-IN-1a") < last.IndexOf("-X INCUS-IN-1a"));
+        Assert.DoesNotContain("-X INCUS-IN-1", last);
+        state = state.After(XtFirewallDriver.ClearBatches("veth1a000002", state));
+        Assert.True(state.Installed("veth1b000001"));
+
+        var rest = XtFirewallDriver.ClearBatches("veth1b000001", state).Single(b => b.Tool == "ebtables").Lines.ToList();
+        Assert.True(rest.IndexOf("-X INCUS-IN-1b") < rest.IndexOf("-D INCUS-IN -i veth1+ -j INCUS-IN-1"));
+        Assert.Contains("-X INCUS-IN-1", rest);
+        state = state.After(XtFirewallDriver.ClearBatches("veth1b000001", state));
+        state = state.After(XtFirewallDriver.ClearBatches("eth-odd", state));
+
+        // What stays are the dispatch chains and their jumps from the built-in chains.
+        Assert.Equal(["-A FORWARD -j INCUS-FWD", "-A INPUT -j INCUS-IN", ":INCUS-FWD RETURN", ":INCUS-IN RETURN"], state.Eb.Lines.Order(StringComparer.Ordinal));
+        Assert.Equal(["-A PREROUTING -j INCUS-PRE", ":INCUS-PRE -"], state.Ip4Raw.Lines.Order(StringComparer.Ordinal));
+        Assert.Equal(["-A PREROUTING -j INCUS-PRE", ":INCUS-PRE -"], state.Ip6Raw.Lines.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ALostBucketJumpIsDriftAndTheRebuildRestoresIt()
+    {
+        var state = Empty;
+        foreach (string host in new[] { "veth1a000001", "veth2b000001" })
+        {
+            state = state.After(XtFirewallDriver.ApplyBatches(Named(host), 0, state));
+        }
+        var drifted = state with { Ip4Raw = state.Ip4Raw.After(["-D INCUS-PRE -m physdev --physdev-in veth1+ -j INCUS-PRE-1"]) };
+        Assert.False(drifted.Installed("veth1a000001"));
+        Assert.True(drifted.Installed("veth2b000001"));
+        var rebuild = XtFirewallDriver.ApplyBatches(Named("veth1a000001"), 1, drifted);
+        Assert.Contains("-A INCUS-PRE -m physdev --physdev-in veth1+ -j INCUS-PRE-1", rebuild.Single(b => b.Tool == "iptables").Lines);
+        Assert.DoesNotContain(":INCUS-PRE-1 -", rebuild.Single(b => b.Tool == "iptables").Lines);
+        Assert.True(drifted.After(rebuild).Installed("veth1a000001"));
+
+        // An external flush of a whole table (ebtables -F) empties every chain, buckets included.
+        var flushed = state with { Eb = state.Eb.After(state.Eb.Chains.Select(c => $"-F {c}").ToList()) };
+        Assert.False(flushed.Installed("veth2b000001"));
+        Assert.True(flushed.After(XtFirewallDriver.ApplyBatches(Named("veth2b000001"), 1, flushed)).Installed("veth2b000001"));
+    }
+
+    [Fact]
+    public void TheChainsLookedUpForANicAreTheChainsItOwns()
+    {
+        var state = Empty;
+        foreach (string host in new[] { "veth1", "veth10", "veth1a000001" })
+        {
+            state = state.After(XtFirewallDriver.ApplyBatches(Named(host, v4: ["192.0.2.1"]), 0, state));
+        }
+        state = state.After(XtFirewallDriver.ApplyBatches(Named("veth1", v4: []), 1, state));
+        foreach (var tables in new[] { state.Eb, state.Ip4Raw, state.Ip6Raw })
+        {
+            foreach (string host in new[] { "veth1", "veth10", "veth1a000001", "veth" })
+            {
+                Assert.Equal(tables.Chains.Where(c => XtFirewallDriver.Owns(c, host)).Order(StringComparer.Ordinal),
+                    XtFirewallDriver.OwnedChains(tables, host).Order(StringComparer.Ordinal));
+            }
+        }
+        Assert.Contains("INCUS-F-veth1-1e", XtFirewallDriver.OwnedChains(state.Eb, "veth1"));
+    }
+
+    [Fact]
+    public void RemovingEverythingTakesTheBucketsToo()
+    {
+        var state = Empty;
+        foreach (string host in new[] { "veth1a000001", "eth-odd" })
+        {
+            state = state.After(XtFirewallDriver.ApplyBatches(Named(host), 0, state));
+        }
+        foreach (var tables in new[] { state.Eb, state.Ip4Raw, state.Ip6Raw })
+        {
+            Assert.Contains(tables.Chains, c => c.EndsWith("-1a", StringComparison.Ordinal));
+            Assert.Empty(tables.After(tables.RemoveEverything()).Lines);
+        }
+    }
+
     [Fact]
     public void TheFollowedStateIsWhatAFreshListingWouldShow()
     {
-        var empty = new NicState(new XtTables("ebtables", "filter", []), new XtTables("iptables", "raw", []), new XtTables("ip6tables", "raw", []));
+        var empty = Empty;
         var installed = empty.After(XtFirewallDriver.ApplyBatches(Spec(v4: ["192.0.2.2"], v6: ["2001:db8::2"]), 0, empty));
         Assert.True(installed.Installed("veth1"));
         Assert.False(installed.Installed("veth2"));
@@ -106,7 +259,7 @@ public sealed class XtNicFilterRulesTests
         var cleared = changed.After(XtFirewallDriver.ClearBatches("veth1", changed));
         Assert.False(cleared.Installed("veth1"));
         Assert.False(cleared.Exists("veth1", 0) || cleared.Exists("veth1", 1));
-        Assert.DoesNotContain(cleared.Eb.Lines, l => l.Contains("veth1", StringComparison.Ordinal));
+        Assert.DoesNotContain(cleared.Eb.Lines, l => l.Contains("veth1", StringComparison.Ordinal) || l.Contains("-other", StringComparison.Ordinal));
         Assert.Empty(XtFirewallDriver.ClearBatches("veth1", cleared));
     }
 

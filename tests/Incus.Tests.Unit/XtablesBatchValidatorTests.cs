@@ -21,7 +21,12 @@ public sealed class XtablesBatchValidatorTests
         };
         var batches = XtFirewallDriver.ApplyBatches(nic, 0, Empty);
         Assert.Equal(3, batches.Count);
-        foreach (var batch in batches)
+        // A name outside the hex buckets, and the removals that take the buckets away again.
+        var odd = XtFirewallDriver.ApplyBatches(nic with { HostName = "eth-odd" }, 0, Empty);
+        var installed = Empty.After(batches).After(odd);
+        var clears = XtFirewallDriver.ClearBatches("veth1a2b3c4d", installed).Concat(XtFirewallDriver.ClearBatches("eth-odd", installed)).ToList();
+        Assert.Contains(clears.SelectMany(b => b.Lines), l => l == "-X INCUS-IN-1a");
+        foreach (var batch in batches.Concat(odd).Concat(clears))
         {
             string text = XtablesBatchValidator.Validate(batch.Tool, batch.Table, batch.Lines);
             Assert.EndsWith("COMMIT\n", text);
@@ -73,6 +78,16 @@ public sealed class XtablesBatchValidatorTests
     [InlineData("iptables", "filter", "*nat")]
     [InlineData("iptables", "filter", ":INCUS-THIS-NAME-IS-FAR-TOO-LONG-X -")]
     [InlineData("iptables", "filter", "-A INCUS-X -j MARK --set-mark 1")]
+    [InlineData("ebtables", "filter", "-A INCUS-IN -i ve+th -j INCUS-IN-1")]
+    [InlineData("ebtables", "filter", "-A INCUS-IN -i + -j INCUS-IN-1")]
+    [InlineData("ebtables", "filter", "-A INCUS-IN -i veth1++ -j INCUS-IN-1")]
+    [InlineData("ebtables", "filter", "-A INCUS-IN -s 02:00:00:00:00:01+ -j DROP")]
+    [InlineData("ebtables", "filter", "-A INCUS-IN -i veth1 -j INCUS-IN+")]
+    [InlineData("ebtables", "filter", ":INCUS-IN+ RETURN")]
+    [InlineData("iptables", "raw", "-A INCUS-PRE -m u32 --u32 4+1=2 -j DROP")]
+    [InlineData("iptables", "raw", "-A INCUS-PRE -s 10.0.0.0+ -j DROP")]
+    [InlineData("iptables", "raw", "-A INCUS-PRE -m physdev --physdev-in veth0123456789abc+ -j DROP")]
+    [InlineData("iptables", "raw", "-A INCUS-PRE -m comment --comment veth+ -j DROP")]
     public void RefusesAnythingOutsideOurChains(string tool, string table, string line)
     {
         Assert.Throws<HelperRequestException>(() => XtablesBatchValidator.Validate(tool, table, [line]));
@@ -86,6 +101,15 @@ public sealed class XtablesBatchValidatorTests
         Assert.Equal("*filter\n:INCUS-FWD RETURN\n-I FORWARD 1 -j INCUS-FWD\n-A INCUS-FWD -i veth1 -j INCUS-F-veth1-0\n-D FORWARD -j INCUS-FWD\n-F INCUS-FWD\n-X INCUS-FWD\nCOMMIT\n", text);
         Assert.StartsWith("*raw\n:INCUS-PRE - [0:0]\n", XtablesBatchValidator.Validate("iptables", "raw", [":INCUS-PRE -"]));
     }
+
+    [Theory]
+    [InlineData("ebtables", "filter", "-A INCUS-IN -i veth1+ -j INCUS-IN-1")]
+    [InlineData("ebtables", "filter", "-D INCUS-IN-1 -i veth1a+ -j INCUS-IN-1a")]
+    [InlineData("ebtables", "filter", "-A INCUS-IN -i ! veth+ -j DROP")]
+    [InlineData("iptables", "raw", "-A INCUS-PRE -m physdev --physdev-in veth1+ -j INCUS-PRE-1")]
+    [InlineData("ip6tables", "filter", "-A INCUS-X ! -o incusbr+ -j DROP")]
+    public void ATrailingWildcardOnAnInterfaceNamePasses(string tool, string table, string line) =>
+        Assert.Contains(line.Replace("-A ", "", StringComparison.Ordinal).Replace("-D ", "", StringComparison.Ordinal), XtablesBatchValidator.Validate(tool, table, [line]), StringComparison.Ordinal);
 
     [Fact]
     public void ListingsKeepOnlyOurLines()

@@ -23,7 +23,7 @@ public sealed class ThroughputProbe : IAsyncDisposable
 
     private readonly string _iperf3;
     private readonly int _seconds;
-    private readonly List<IAsyncDisposable> _owned = new();
+    private readonly OwnedResources _owned = new("the throughput namespaces were not fully removed");
     private ScratchNetworkNamespace? _sender;
     private Process? _server;
 
@@ -117,19 +117,8 @@ public sealed class ThroughputProbe : IAsyncDisposable
     };
 
     /// <summary>Runs a command to completion and returns its exit code, stdout and stderr.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in command.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {command[0]}");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        return (process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
-    }
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(IReadOnlyList<string> command, CancellationToken cancellationToken) =>
+        ProgramOutput.RunAsync(command[0], command.Skip(1), cancellationToken);
 
     /// <summary>Stops the iperf3 server, then deletes the sender's and receiver's namespaces, each even when another step fails.</summary>
     public async ValueTask DisposeAsync()
@@ -150,22 +139,6 @@ public sealed class ThroughputProbe : IAsyncDisposable
                 server.Dispose();
             }
         }
-        var failures = new List<Exception>();
-        for (int i = _owned.Count - 1; i >= 0; i--)
-        {
-            try
-            {
-                await _owned[i].DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                failures.Add(ex);
-            }
-        }
-        _owned.Clear();
-        if (failures.Count > 0)
-        {
-            throw new AggregateException("the throughput namespaces were not fully removed", failures);
-        }
+        await _owned.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -96,19 +96,6 @@ public static class FirewallLeftovers
         }
     }
 
-    private static async Task<string> RunAsync(ScratchNetworkNamespace networkNamespace, string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(networkNamespace.Enter[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in networkNamespace.Enter.Skip(1).Append(program).Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
-        var error = process.StandardError.ReadToEndAsync();
-        string output = await process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        return process.ExitCode == 0
-            ? output
-            : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed in the run's namespace: {(await error.ConfigureAwait(false)).Trim()}");
-    }
+    private static Task<string> RunAsync(ScratchNetworkNamespace networkNamespace, string program, params string[] arguments) =>
+        ProgramOutput.ReadAsync(networkNamespace.Enter[0], [.. networkNamespace.Enter.Skip(1), program, .. arguments]);
 }

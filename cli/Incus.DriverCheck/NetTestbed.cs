@@ -115,21 +115,7 @@ public sealed class NetTestbed : IAsyncDisposable
         return found;
     }
 
-    private static async Task<string> OutputAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
-        var error = process.StandardError.ReadToEndAsync();
-        string output = await process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        return process.ExitCode == 0
-            ? output
-            : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed: {(await error.ConfigureAwait(false)).Trim()}");
-    }
+    private static Task<string> OutputAsync(string program, params string[] arguments) => ProgramOutput.ReadAsync(program, arguments);
 
     /// <summary>Stops the helper (and with it every dnsmasq it runs).</summary>
     public async ValueTask DisposeAsync()

@@ -26,7 +26,7 @@ public sealed class SpoofTestbed : IAsyncDisposable
     // How many copies of each frame are sent; one would do, two tolerate a stray drop on a busy host.
     private const int Copies = 2;
 
-    private readonly List<IAsyncDisposable> _owned = new();
+    private readonly OwnedResources _owned = new("the testbed was not fully removed");
     private IsolatedNetHelper? _helper;
     private FrameSender? _sender;
     private FrameCounter? _counter;
@@ -114,24 +114,5 @@ public sealed class SpoofTestbed : IAsyncDisposable
         [.. IPAddress.Parse(target).GetAddressBytes(), 0x02, 0x01, .. mac.Split(':').Select(b => Convert.ToByte(b, 16))];
 
     /// <summary>Stops the frame tools and deletes every namespace, each even when another one fails.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        var failures = new List<Exception>();
-        for (int i = _owned.Count - 1; i >= 0; i--)
-        {
-            try
-            {
-                await _owned[i].DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                failures.Add(ex);
-            }
-        }
-        _owned.Clear();
-        if (failures.Count > 0)
-        {
-            throw new AggregateException("the testbed was not fully removed", failures);
-        }
-    }
+    public ValueTask DisposeAsync() => _owned.DisposeAsync();
 }

@@ -42,24 +42,7 @@ public sealed class ScratchNetworkNamespace : IAsyncDisposable
     public Task IpAsync(params string[] arguments) => RunAsync(Ip, ["-n", Name, .. arguments]);
 
     /// <summary>Runs a program with fixed arguments and throws with its stderr when it fails.</summary>
-    public static async Task RunAsync(string program, IReadOnlyList<string> arguments)
-    {
-        ArgumentNullException.ThrowIfNull(arguments);
-        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
-        var output = process.StandardOutput.ReadToEndAsync();
-        string error = await process.StandardError.ReadToEndAsync().ConfigureAwait(false);
-        await output.ConfigureAwait(false);
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed: {error.Trim()}");
-        }
-    }
+    public static Task RunAsync(string program, IReadOnlyList<string> arguments) => ProgramOutput.ReadAsync(program, arguments);
 
     public async ValueTask DisposeAsync()
     {

@@ -14,6 +14,13 @@ public sealed partial class BridgedNicDriver
         MacFilteringKey, Ipv4FilteringKey, Ipv6FilteringKey,
     ];
 
+    /// <summary>
+    /// The most routes of one family (with <c>.external</c>). Each is an allowed source in the NIC's filter,
+    /// which is installed in one transaction and so must fit one helper request (1 MiB, about 2 KiB of
+    /// rules per route); past this the change is refused here rather than failing in the helper.
+    /// </summary>
+    public const int MaxRoutesPerFamily = 256;
+
     public string? ValidateConfig(IReadOnlyDictionary<string, string> config)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -43,6 +50,15 @@ public sealed partial class BridgedNicDriver
             if (problem is not null)
             {
                 return $"Invalid value for device option \"{key}\": \"{value}\" is {problem}";
+            }
+        }
+        foreach (string family in new[] { "ipv4", "ipv6" })
+        {
+            int routes = new[] { $"{family}.routes", $"{family}.routes.external" }
+                .Sum(key => config.GetValueOrDefault(key) is { Length: > 0 } list ? list.Split(',').Length : 0);
+            if (routes > MaxRoutesPerFamily)
+            {
+                return $"Invalid device option \"{family}.routes\": {routes} routes with {family}.routes.external; at most {MaxRoutesPerFamily} per family are supported";
             }
         }
         bool hasNetwork = config.ContainsKey("network");

@@ -92,4 +92,20 @@ public sealed class BridgeNetworkDriverTests
         Assert.Equal(BridgedNicDriver.PeerName("veth12345678"), BridgedNicDriver.PeerName("veth12345678"));
         Assert.True(BridgedNicDriver.PeerName("veth12345678").Length <= 15);
     }
+
+    [Fact]
+    public void RoutesOfOneFamilyAreLimitedTogetherWithTheirExternalOnes()
+    {
+        var nic = new BridgedNicDriver();
+        static string Routes(int first, int count) => string.Join(',', Enumerable.Range(first, count).Select(i => $"198.51.{i / 256}.{i % 256}/32"));
+        Dictionary<string, string> Config(int routes, int external) => new()
+        {
+            ["type"] = "nic", ["network"] = "br", ["security.ipv4_filtering"] = "true", ["ipv4.routes"] = Routes(0, routes),
+            ["ipv4.routes.external"] = Routes(routes, external),
+        };
+        Assert.Null(nic.ValidateConfig(Config(BridgedNicDriver.MaxRoutesPerFamily - 6, 6)));
+        string? refused = nic.ValidateConfig(Config(BridgedNicDriver.MaxRoutesPerFamily - 6, 7));
+        Assert.Contains("\"ipv4.routes\"", refused);
+        Assert.Contains($"at most {BridgedNicDriver.MaxRoutesPerFamily}", refused);
+    }
 }

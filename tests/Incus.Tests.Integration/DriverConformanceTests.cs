@@ -84,41 +84,16 @@ public sealed class DriverConformanceTests
     {
         var result = await CheckAsync(FixturePlugins.Output("ArplessFirewallPlugin"));
         Assert.True(result.ExitCode == 1, result.Output + result.Error);
-        foreach (string row in ArpRows)
-        {
-            Assert.Contains($"FAIL  nftables-arpless: {row}", result.Output);
-        }
+        AssertOnlyTheseRowsFail(result.Output, "nftables-arpless", FirewallRows, ArpRows, "");
         Assert.Contains("must be dropped but 2 arrived", result.Output);
-        // Everything else the broken driver does right still passes: the kit reports each row, not a blanket verdict.
-        foreach (string row in FirewallRows.Except(ArpRows))
-        {
-            Assert.Contains($"PASS  nftables-arpless: {row}", result.Output);
-        }
         Assert.Contains($"{FirewallRows.Length} passed, {ArpRows.Length} failed", result.Output);
         await AssertNoNamespaceLeftAsync();
     }
 
     [Fact]
-    public async Task WhenTheTestbedCannotBeBuiltEveryFirewallRowFailsRatherThanPasses()
-    {
-        // An install directory without helpers: the net helper cannot start, so no frame is ever sent.
-        string empty = Directory.CreateTempSubdirectory("incus-dc-test-").FullName;
-        try
-        {
-            var result = await CheckAsync(Path.Combine(Stage.Directory, "plugins", "firewall-nft"), "--libdir", empty);
-            Assert.True(result.ExitCode == 1, result.Output + result.Error);
-            Assert.Contains("FAIL  nftables: setup: bridge, attacker and victim in network namespaces of their own", result.Output);
-            foreach (string row in FirewallRows)
-            {
-                Assert.Contains($"FAIL  nftables: {row}: not run: the setup failed", result.Output);
-            }
-            Assert.DoesNotContain("PASS  nftables", result.Output);
-        }
-        finally
-        {
-            Directory.Delete(empty, recursive: true);
-        }
-    }
+    public Task WhenTheTestbedCannotBeBuiltEveryFirewallRowFailsRatherThanPasses() =>
+        // No frame is ever sent.
+        AssertEveryRowFailsWithoutHelpersAsync("firewall-nft", "nftables", "setup: bridge, attacker and victim in network namespaces of their own", FirewallRows);
 
     // The network driver rows, by the names the kit reports.
     public static readonly string[] NetworkRows =
@@ -207,39 +182,54 @@ public sealed class DriverConformanceTests
     {
         var result = await CheckAsync(FixturePlugins.Output("LeakyNetworkPlugin"));
         Assert.True(result.ExitCode == 1, result.Output + result.Error);
-        foreach (string row in DeleteRows)
-        {
-            Assert.Contains($"FAIL  leaky-bridge: {row}: left behind: link dcnet0", result.Output);
-        }
-        // Everything else the broken driver does right still passes: the kit reports each row, not a blanket verdict.
-        foreach (string row in NetworkRows.Except(DeleteRows))
-        {
-            Assert.Contains($"PASS  leaky-bridge: {row}", result.Output);
-        }
+        AssertOnlyTheseRowsFail(result.Output, "leaky-bridge", NetworkRows, DeleteRows, ": left behind: link dcnet0");
         Assert.Contains($"{NetworkRows.Length - DeleteRows.Length + 2} passed, {DeleteRows.Length} failed", result.Output);
         await AssertNoNamespaceLeftAsync();
     }
 
     [Fact]
-    public async Task WhenTheNetHelperCannotStartEveryNicRowFailsRatherThanPasses()
+    public Task WhenTheNetHelperCannotStartEveryNicRowFailsRatherThanPasses() =>
+        // No driver call is made.
+        AssertEveryRowFailsWithoutHelpersAsync("network-routed", "routed", "setup: the net helper runs in the scratch namespace", RoutedRows);
+
+    /// <summary>
+    /// Runs the kit on an in-tree plugin with an install directory that has no helpers, so its testbed
+    /// cannot be built: every row must be reported failed as not run, none passed.
+    /// </summary>
+    private static async Task AssertEveryRowFailsWithoutHelpersAsync(string plugin, string driver, string setupRow, IEnumerable<string> rows)
     {
-        // An install directory without helpers: the net helper cannot start, so no driver call is made.
         string empty = Directory.CreateTempSubdirectory("incus-dc-test-").FullName;
         try
         {
-            var result = await CheckAsync(Path.Combine(Stage.Directory, "plugins", "network-routed"), "--libdir", empty);
+            var result = await CheckAsync(Path.Combine(Stage.Directory, "plugins", plugin), "--libdir", empty);
             Assert.True(result.ExitCode == 1, result.Output + result.Error);
-            Assert.Contains("FAIL  routed: setup: the net helper runs in the scratch namespace", result.Output);
-            foreach (string row in RoutedRows)
+            Assert.Contains($"FAIL  {driver}: {setupRow}", result.Output);
+            foreach (string row in rows)
             {
-                Assert.Contains($"FAIL  routed: {row}: not run: the setup failed", result.Output);
+                Assert.Contains($"FAIL  {driver}: {row}: not run: the setup failed", result.Output);
             }
-            Assert.DoesNotContain("PASS  routed", result.Output);
+            Assert.DoesNotContain($"PASS  {driver}", result.Output);
             await AssertNoNamespaceLeftAsync();
         }
         finally
         {
             Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A deliberately broken driver's report: exactly <paramref name="failing"/> fail (with <paramref name="reason"/>), and
+    /// every other row passes, because the kit reports each row rather than a blanket verdict.
+    /// </summary>
+    private static void AssertOnlyTheseRowsFail(string output, string driver, IEnumerable<string> all, IReadOnlyCollection<string> failing, string reason)
+    {
+        foreach (string row in failing)
+        {
+            Assert.Contains($"FAIL  {driver}: {row}{reason}", output);
+        }
+        foreach (string row in all.Except(failing))
+        {
+            Assert.Contains($"PASS  {driver}: {row}", output);
         }
     }
 

@@ -10,21 +10,9 @@ public sealed partial class NetHelperService
         Run("CreateVethPair", spec, async () =>
         {
             Required(spec, "spec");
-            string host = RequestValidation.InterfaceName(spec.HostName, "hostName");
-            string peer = RequestValidation.InterfaceName(spec.PeerName, "peerName");
+            var (host, peer) = NewVethNames(spec.HostName, spec.PeerName);
             string bridge = AttachableBridge(spec.Bridge);
             string mac = RequestValidation.UnicastMac(spec.PeerHwAddr, "peerHwAddr");
-            if (host == peer)
-            {
-                throw new HelperRequestException("peerName: must differ from hostName");
-            }
-            foreach (string name in new[] { host, peer })
-            {
-                if (LinkExists(name))
-                {
-                    throw new HelperRequestException($"a link named {name} already exists");
-                }
-            }
             // Without an MTU of its own the pair takes the bridge's: a smaller new port would lower the
             // MTU of the whole bridge, which is not ours to change when we did not create it.
             int? mtuValue = spec.Mtu is int value ? RequestValidation.Mtu(value) : BridgeMtu(bridge);
@@ -115,6 +103,25 @@ public sealed partial class NetHelperService
                     throw new HelperRequestException($"family: \"{RequestValidation.Printable(family.Family)}\" is not ipv4 or ipv6");
             }
         });
+
+    /// <summary>The two names of a veth pair to create: valid, different, and not taken by any link.</summary>
+    private static (string Host, string Peer) NewVethNames(string? hostName, string? peerName)
+    {
+        string host = RequestValidation.InterfaceName(hostName, "hostName");
+        string peer = RequestValidation.InterfaceName(peerName, "peerName");
+        if (host == peer)
+        {
+            throw new HelperRequestException("peerName: must differ from hostName");
+        }
+        foreach (string name in new[] { host, peer })
+        {
+            if (LinkExists(name))
+            {
+                throw new HelperRequestException($"a link named {name} already exists");
+            }
+        }
+        return (host, peer);
+    }
 
     public Task ApplyNftablesAsync(NftablesBatch batch, CancellationToken cancellationToken = default) =>
         Run("ApplyNftables", batch, async () =>

@@ -20,20 +20,8 @@ public sealed partial class NetHelperService
         Run("CreateRoutedVeth", spec, async () =>
         {
             Required(spec, "spec");
-            string host = RequestValidation.InterfaceName(spec.HostName, "hostName");
-            string peer = RequestValidation.InterfaceName(spec.PeerName, "peerName");
+            var (host, peer) = NewVethNames(spec.HostName, spec.PeerName);
             string mac = RequestValidation.UnicastMac(spec.PeerHwAddr, "peerHwAddr");
-            if (host == peer)
-            {
-                throw new HelperRequestException("peerName: must differ from hostName");
-            }
-            foreach (string name in new[] { host, peer })
-            {
-                if (LinkExists(name))
-                {
-                    throw new HelperRequestException($"a link named {name} already exists");
-                }
-            }
             string MtuArgument(int? mtu, string field) =>
                 mtu is int value ? $" mtu {RequestValidation.Mtu(value, field).ToString(CultureInfo.InvariantCulture)}" : "";
             string hostMtu = MtuArgument(spec.HostMtu, "hostMtu");

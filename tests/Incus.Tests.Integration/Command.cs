@@ -14,21 +14,7 @@ public static class Command
     public static async Task<Result> RunAsync(string program, IEnumerable<string> arguments, IDictionary<string, string>? environment = null,
         string? input = null, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
+        var start = StartInfo(program, arguments, environment);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -52,14 +38,8 @@ public static class Command
 
     public static Task<Result> RunAsync(string program, params string[] arguments) => RunAsync(program, arguments, null);
 
-    /// <summary>
-    /// Runs a program that asks questions: each answer is written only after its prompt has appeared on
-    /// standard output, and standard input stays open until the program exits. Under script(1) this
-    /// matters: input written early may be discarded when the program reconfigures its terminal, and an
-    /// early end of input reaches the program as an end-of-file character, that is, as no answer at all.
-    /// </summary>
-    public static async Task<Result> RunAnsweringAsync(string program, IEnumerable<string> arguments, IDictionary<string, string> environment,
-        IReadOnlyList<(string Prompt, string Answer)> dialogue, TimeSpan timeout)
+    /// <summary>All three streams redirected, the arguments as an argv array, and <paramref name="environment"/> on top of ours.</summary>
+    private static ProcessStartInfo StartInfo(string program, IEnumerable<string> arguments, IDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -72,10 +52,23 @@ public static class Command
         {
             start.ArgumentList.Add(argument);
         }
-        foreach (var (key, value) in environment)
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
         }
+        return start;
+    }
+
+    /// <summary>
+    /// Runs a program that asks questions: each answer is written only after its prompt has appeared on
+    /// standard output, and standard input stays open until the program exits. Under script(1) this
+    /// matters: input written early may be discarded when the program reconfigures its terminal, and an
+    /// early end of input reaches the program as an end-of-file character, that is, as no answer at all.
+    /// </summary>
+    public static async Task<Result> RunAnsweringAsync(string program, IEnumerable<string> arguments, IDictionary<string, string> environment,
+        IReadOnlyList<(string Prompt, string Answer)> dialogue, TimeSpan timeout)
+    {
+        var start = StartInfo(program, arguments, environment);
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         var output = new System.Text.StringBuilder();

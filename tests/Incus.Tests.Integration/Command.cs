@@ -38,6 +38,16 @@ public static class Command
 
     public static Task<Result> RunAsync(string program, params string[] arguments) => RunAsync(program, arguments, null);
 
+    public const string Script = "/usr/bin/script";
+
+    /// <summary>
+    /// The arguments that make script(1) run <paramref name="commandLine"/> on a new pseudo-terminal. The shell
+    /// script starts is replaced by the command: dash (the /bin/sh script uses when SHELL is unset, as under
+    /// CI) would otherwise stay as its parent in the same process group, and a SIGINT sent to that group
+    /// would kill the shell, and with it the terminal, instead of reaching only the command.
+    /// </summary>
+    public static string[] OnATerminal(string commandLine) => ["-qec", $"exec {commandLine}", "/dev/null"];
+
     /// <summary>All three streams redirected, the arguments as an argv array, and <paramref name="environment"/> on top of ours.</summary>
     private static ProcessStartInfo StartInfo(string program, IEnumerable<string> arguments, IDictionary<string, string>? environment)
     {

@@ -178,7 +178,7 @@ public sealed class ConfigEditTests(DaemonFixture fixture)
             var environment = new Dictionary<string, string>(Instances.CliEnvironment) { ["EDITOR"] = editor, ["VISUAL"] = "", ["TMPDIR"] = temporary };
 
             // script(1) gives the CLI a terminal; the newline answers the retry prompt once it is shown.
-            var result = await Command.RunAnsweringAsync("/usr/bin/script", ["-qec", $"{Stage.Cli} config edit it-editor", "/dev/null"], environment,
+            var result = await Command.RunAnsweringAsync(Command.Script, Command.OnATerminal($"{Stage.Cli} config edit it-editor"), environment,
                 [("Press enter to open the editor again or ctrl+c to abort", "\n")], TimeSpan.FromSeconds(120));
 
             Assert.True(result.ExitCode == 0, result.Output + result.Error);

@@ -26,8 +26,7 @@ public sealed record PluginManifest
         PluginManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<PluginManifest>(File.ReadAllText(path),
-                new JsonSerializerOptions { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow });
+            manifest = JsonSerializer.Deserialize(File.ReadAllText(path), PluginManifestJsonContext.Default.PluginManifest);
         }
         catch (JsonException ex)
         {

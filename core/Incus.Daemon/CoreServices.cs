@@ -30,4 +30,5 @@ public sealed record CoreServices(
     ExecService Exec,
     TrustStore Trust,
     TrustTokens Tokens,
-    HttpsEndpoint Https);
+    HttpsEndpoint Https,
+    Api.StartupGate Startup);

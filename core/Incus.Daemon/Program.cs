@@ -50,11 +50,15 @@ try
         return 1;
     }
 
-    using var database = new LocalDatabase(options.Layout.Database);
+    // Three independent pieces of start-up work run side by side: connecting to the helpers that
+    // start-up calls (host and net), opening the database and loading the plugins.
+    await using var helpers = new HelperClients(options.Layout, Log.Logger);
+    var helpersConnected = Task.Run(() => Task.WhenAll(helpers.Host.WarmUpAsync(CancellationToken.None), helpers.Net.WarmUpAsync(CancellationToken.None)));
+    var databaseOpened = Task.Run(() => new LocalDatabase(options.Layout.Database));
     var drivers = new DriverRegistry();
     var plugins = new PluginHost(options.PluginDirectory, drivers, Log.Logger);
     plugins.LoadAll();
-    await using var helpers = new HelperClients(options.Layout, Log.Logger);
+    using var database = await databaseOpened;
     var server = new ServerState(new ServerConfigStore(database), HostFacts.Read(), plugins, drivers);
     var operations = new OperationManager(events);
     var images = new ImageService(new ImageStore(database), options.Layout.ImageDirectory, operations, events, Log.Logger);
@@ -77,21 +81,14 @@ try
     profilesRef = profiles;
     var storagePools = new StoragePoolService(poolStore, drivers, storageHelper, events, Log.Logger,
         pool => profiles.UsingPool(pool).Concat(instances.UsingPool(pool)).ToList());
-    await StartupHardening.ApplyAsync(helpers, server, Log.Logger);
-    await firewall.SelectAsync(drivers, netHelper, server.Config.GetValueOrDefault(ServerConfigKeys.FirewallDriver) ?? "auto", Log.Logger, CancellationToken.None);
-    server.FirewallName = () => firewall.Driver?.Name ?? "";
-    await networks.ReconcileAsync(instances.NicLinksInUse(), CancellationToken.None);
     var filterWatch = new NicFilterWatch(instances, networking, netHelper, events, Log.Logger);
-    await filterWatch.ReconcileAllAsync(CancellationToken.None);
-    // Only now, with the chosen driver's rules in place, so a switch leaves no NIC unfiltered.
-    await firewall.RemoveOthersAsync(drivers, netHelper, Log.Logger, CancellationToken.None);
-
     var exec = new Incus.Daemon.Exec.ExecService(helpers.Lxc, operations, options.Layout, Log.Logger);
     var trust = new TrustStore(database);
     await using var https = new HttpsEndpoint(Log.Logger);
+    var startup = new StartupGate();
     var services = new CoreServices(server, operations, events, helpers, storagePools, images, profiles, networks, instances,
         new FirewallReconciler(networks, filterWatch, events, Log.Logger), exec,
-        trust, new TrustTokens(operations), https);
+        trust, new TrustTokens(operations), https, startup);
 
     using var identity = ServerIdentity.TryLoad(options.Layout, out string? identityError);
     if (identity is null)
@@ -119,6 +116,19 @@ try
             return next(connection);
         })));
 
+    // The listener starts while the helper-bound work below runs, so its own start-up costs no wall
+    // time; requests wait at the startup gate until that work is done.
+    var listening = app.StartAsync();
+    // Hardening goes through the host helper, the firewall probe through the net helper: independent.
+    await Task.WhenAll(
+        StartupHardening.ApplyAsync(helpers, server, Log.Logger),
+        firewall.SelectAsync(drivers, netHelper, server.Config.GetValueOrDefault(ServerConfigKeys.FirewallDriver) ?? "auto", Log.Logger, CancellationToken.None));
+    server.FirewallName = () => firewall.Driver?.Name ?? "";
+    await networks.ReconcileAsync(instances.NicLinksInUse(), CancellationToken.None);
+    await filterWatch.ReconcileAllAsync(CancellationToken.None);
+    // Only now, with the chosen driver's rules in place, so a switch leaves no NIC unfiltered.
+    await firewall.RemoveOthersAsync(drivers, netHelper, Log.Logger, CancellationToken.None);
+
     if (server.Config.GetValueOrDefault(ServerConfigKeys.HttpsAddress) is { Length: > 0 } httpsAddress)
     {
         try
@@ -131,6 +141,8 @@ try
             Log.Error("{Message}; the TLS listener stays off until core.https_address changes", ex.Message);
         }
     }
+    await listening;
+    await helpersConnected;
 
     // The supervisor holds our stdin; when it goes away, so do we.
     var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -143,8 +155,9 @@ try
         lifetime.StopApplication();
     });
 
+    startup.Release();
     Log.Information("core ready: pid {Pid}, schema version {Schema}", Environment.ProcessId, database.SchemaVersion);
-    await app.RunAsync();
+    await app.WaitForShutdownAsync();
     return 0;
 }
 catch (Exception ex)

@@ -8,20 +8,11 @@ public sealed class FirewallAutoChoiceTests
     {
         // The nft command and libnftables (which the net helper uses in its own process) are /bin/false in
         // the daemon's own mount namespace only.
-        string library = await SharedLibraryPathAsync("libnftables.so.1");
+        string library = await SharedLibraries.PathOfAsync("libnftables.so.1");
         await using var daemon = await RunningDaemon.StartHidingAsync(["/usr/sbin/nft", library]);
         var info = (await UnixHttp.GetAsync(daemon.SocketPath, "/1.0")).Metadata;
         Assert.Equal("xtables", info.GetProperty("environment").GetProperty("firewall").GetString());
         Assert.Contains("firewall driver: xtables (firewall.driver=auto; not usable: nftables:", daemon.RecentLog);
         Assert.Equal(0, (await Command.RunAsync("/usr/sbin/nft", "--version")).ExitCode);
-    }
-
-    /// <summary>The file the dynamic linker loads for <paramref name="soname"/>, with symbolic links resolved.</summary>
-    private static async Task<string> SharedLibraryPathAsync(string soname)
-    {
-        var cache = (await Command.RunAsync("/sbin/ldconfig", "-p")).EnsureSuccess("ldconfig -p");
-        string line = cache.Output.Split('\n').First(l => l.TrimStart().StartsWith(soname + " ", StringComparison.Ordinal));
-        string path = line[(line.LastIndexOf("=> ", StringComparison.Ordinal) + 3)..].Trim();
-        return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
     }
 }

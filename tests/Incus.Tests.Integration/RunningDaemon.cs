@@ -32,6 +32,9 @@ public sealed class RunningDaemon : IAsyncDisposable
     public bool HasExited => _supervisor.HasExited;
     public string RecentLog => string.Join('\n', _log);
 
+    /// <summary>The metadata of the first successful <c>GET /1.0</c> while waiting for the daemon to start.</summary>
+    public System.Text.Json.JsonElement? FirstServerInfo { get; private set; }
+
     public static Task<RunningDaemon> StartAsync(params string[] extraArguments) => StartInNamespaceAsync(Stage.Incusd, [], extraArguments);
 
     /// <summary>
@@ -39,18 +42,25 @@ public sealed class RunningDaemon : IAsyncDisposable
     /// is replaced by <c>/bin/false</c> (for example to make nftables unusable); the host keeps its view.
     /// </summary>
     public static Task<RunningDaemon> StartHidingAsync(IReadOnlyList<string> hiddenPrograms, params string[] extraArguments) =>
-        StartInNamespaceAsync(Stage.Incusd, hiddenPrograms, extraArguments);
+        StartInNamespaceAsync(Stage.Incusd, hiddenPrograms.Select(program => (program, "/bin/false")).ToList(), extraArguments);
+
+    /// <summary>
+    /// Starts the daemon in a mount namespace of its own in which each file named by a key of
+    /// <paramref name="replacements"/> is the file named by its value; the host keeps its view.
+    /// </summary>
+    public static Task<RunningDaemon> StartReplacingAsync(IReadOnlyDictionary<string, string> replacements, params string[] extraArguments) =>
+        StartInNamespaceAsync(Stage.Incusd, replacements.Select(pair => (pair.Key, pair.Value)).ToList(), extraArguments);
 
     /// <summary>Starts another incusd than the stage's, such as one unpacked from the .deb files.</summary>
     public static Task<RunningDaemon> StartProgramAsync(string incusd, params string[] extraArguments) => StartInNamespaceAsync(incusd, [], extraArguments);
 
-    private static async Task<RunningDaemon> StartInNamespaceAsync(string incusd, IReadOnlyList<string> hiddenPrograms, string[] extraArguments)
+    private static async Task<RunningDaemon> StartInNamespaceAsync(string incusd, IReadOnlyList<(string Target, string Source)> replacements, string[] extraArguments)
     {
         Stage.RequireRoot();
         string name = $"incus-it-{Guid.NewGuid():N}"[..20];
         (await Command.RunAsync("/bin/ip", "netns", "add", name)).EnsureSuccess("ip netns add");
         string directory = System.IO.Directory.CreateTempSubdirectory("incus-it-").FullName;
-        var start = new ProcessStartInfo(hiddenPrograms.Count == 0 ? "/bin/ip" : "/usr/bin/unshare")
+        var start = new ProcessStartInfo(replacements.Count == 0 ? "/bin/ip" : "/usr/bin/unshare")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -58,10 +68,10 @@ public sealed class RunningDaemon : IAsyncDisposable
             UseShellExecute = false,
         };
         IEnumerable<string> arguments = new[] { "netns", "exec", name, incusd, "--dir", directory, "--verbose" }.Concat(extraArguments);
-        if (hiddenPrograms.Count > 0)
+        if (replacements.Count > 0)
         {
             // unshare and sh exec in place, so the supervisor keeps the pid of the process started here.
-            string mounts = string.Concat(hiddenPrograms.Select(p => $"mount --bind /bin/false '{p}' && "));
+            string mounts = string.Concat(replacements.Select(r => $"mount --bind '{r.Source}' '{r.Target}' && "));
             arguments = ["-m", "--propagation", "private", "/bin/sh", "-c", mounts + "exec /bin/ip \"$@\"", "sh", .. arguments];
         }
         foreach (string argument in arguments)
@@ -95,6 +105,7 @@ public sealed class RunningDaemon : IAsyncDisposable
                 var answer = await UnixHttp.GetAsync(SocketPath, "/1.0");
                 if (answer.Status == 200)
                 {
+                    FirstServerInfo = answer.Metadata.Clone();
                     return;
                 }
             }

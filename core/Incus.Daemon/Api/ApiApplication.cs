@@ -26,6 +26,23 @@ public static class ApiApplication
         });
         configure?.Invoke(builder);
         var app = builder.Build();
+        var gate = services.Startup;
+        app.Use(async (context, next) =>
+        {
+            if (!gate.IsOpen)
+            {
+                try
+                {
+                    await gate.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+                {
+                    // The client gave up before the core was ready; there is nobody to answer.
+                    return;
+                }
+            }
+            await next(context).ConfigureAwait(false);
+        });
         app.UseMiddleware<AccessAndErrorMiddleware>(log, authenticator);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         ApiRoutes.Map(app, services.Server, services.Operations, services.Events, services.Helpers, services.Https);

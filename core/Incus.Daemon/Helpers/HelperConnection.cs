@@ -66,6 +66,24 @@ public sealed class HelperConnection<T>(string helperName, string socketPath, IL
         }
     }
 
+    /// <summary>
+    /// Connects ahead of the first call, so that at start-up the connections to all helpers (and the
+    /// proxies behind them) are set up at once instead of one after another inside the first calls.
+    /// A helper that cannot be reached yet is not an error here: the first call connects again and
+    /// reports it.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HelperUnavailableException ex)
+        {
+            log.Debug("connecting ahead to the {Helper} helper failed: {Error}", helperName, ex.Message);
+        }
+    }
+
     public Task CallAsync(string operation, Func<T, CancellationToken, Task> call, CancellationToken cancellationToken = default, TimeSpan? timeout = null) =>
         CallAsync<bool>(operation, async (proxy, token) =>
         {

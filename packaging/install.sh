@@ -11,7 +11,8 @@ start=false
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y --no-install-recommends ca-certificates iproute2 util-linux passwd procps lxc busybox-static dnsmasq-base nftables iptables ebtables
+# clang and zlib1g-dev build the parts compiled ahead of time (NativeAOT); they are not needed to run.
+apt-get install -y --no-install-recommends ca-certificates iproute2 util-linux passwd procps lxc busybox-static dnsmasq-base nftables iptables ebtables clang zlib1g-dev
 
 "$root/packaging/accounts.sh"
 rm -rf "$libdir"

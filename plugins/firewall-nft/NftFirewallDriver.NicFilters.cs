@@ -21,6 +21,9 @@ public sealed partial class NftFirewallDriver
         (NicFilterHooks.Forward, "nic-fwd", "fwd", "forward"),
     ];
 
+    /// <summary>Shards per listing: four objects each, within the helper's limit of 16 per request.</summary>
+    private const int NftablesQueryShards = 4;
+
     /// <summary>Set once the single table of earlier versions is known to be gone.</summary>
     private volatile bool _legacyTableGone;
 
@@ -68,9 +71,6 @@ public sealed partial class NftFirewallDriver
         }
         return missing;
     }
-
-    /// <summary>Shards per listing: four objects each, within the helper's limit of 16 per request.</summary>
-    private const int NftablesQueryShards = 4;
 
     private static async Task<NftablesListing?> ListShardsAsync(IReadOnlyList<string> tables, INetHelper helper, CancellationToken cancellationToken)
     {

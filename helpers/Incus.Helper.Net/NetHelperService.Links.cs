@@ -138,11 +138,11 @@ public sealed partial class NetHelperService
         Required(query, "query");
         var objects = NftablesBatchValidator.ValidateQuery(query);
         var documents = new List<string>();
-        foreach (var (family, kind, name) in objects)
+        foreach (var (family, table, kind, name) in objects)
         {
             try
             {
-                documents.Add(await state.Nftables.ListAsync(family, kind, NftablesBatchValidator.Table, name, cancellationToken).ConfigureAwait(false));
+                documents.Add(await state.Nftables.ListAsync(family, kind, table, name, cancellationToken).ConfigureAwait(false));
             }
             catch (InvalidOperationException ex) when (ex.Message.Contains("No such file or directory", StringComparison.Ordinal))
             {

@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 namespace Incus.Helpers.Net;
 
 /// <summary>
-/// Checks an nftables JSON batch from the core before <c>nft -j -f -</c> sees it. Only table
-/// <c>incus</c> may be touched, only object-level commands are allowed (no <c>flush ruleset</c>, no
+/// Checks an nftables JSON batch from the core before <c>nft -j -f -</c> sees it. Only tables
+/// <c>incus</c> and <c>incus-</c>… (the NIC filter shards) may be touched, only object-level commands are allowed (no <c>flush ruleset</c>, no
 /// listing), and the document is re-serialised from the parsed form.
 /// </summary>
 public static class NftablesBatchValidator
@@ -67,9 +67,9 @@ public static class NftablesBatchValidator
                 throw new HelperRequestException($"json: family \"{RequestValidation.Printable(family)}\" is not allowed");
             }
             string table = kind == "table" ? Text(fields, "name") : Text(fields, "table");
-            if (table != Table)
+            if (!IsOurs(table))
             {
-                throw new HelperRequestException($"json: only the table \"{Table}\" may be changed, not \"{RequestValidation.Printable(table)}\"");
+                throw new HelperRequestException($"json: only the tables \"{Table}\" and \"{Table}-…\" may be changed, not \"{RequestValidation.Printable(table)}\"");
             }
             foreach (string nameField in new[] { "chain", "name" })
             {
@@ -83,6 +83,11 @@ public static class NftablesBatchValidator
         }
         return new JsonObject { ["nftables"] = kept }.ToJsonString();
     }
+
+    /// <summary><c>incus</c>, or <c>incus-</c> and up to 8 lowercase letters and digits.</summary>
+    private static bool IsOurs(string table) =>
+        table == Table
+        || (table.Length is > 6 and <= 14 && table.StartsWith(Table + "-", StringComparison.Ordinal) && table[6..].All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)));
 
     private static string Text(JsonObject fields, string name) =>
         fields[name] is JsonValue value && value.TryGetValue(out string? text) ? text : throw new HelperRequestException($"json: \"{name}\" missing or not a string");
@@ -99,13 +104,13 @@ public static class NftablesBatchValidator
     private static readonly HashSet<string> ListableKinds = ["chain", "map", "set"];
 
     /// <summary>The objects of a listing request, each checked; throws <see cref="HelperRequestException"/> when refused.</summary>
-    public static IReadOnlyList<(string Family, string Kind, string Name)> ValidateQuery(Incus.Sdk.Helpers.NftablesQuery query)
+    public static IReadOnlyList<(string Family, string Table, string Kind, string Name)> ValidateQuery(Incus.Sdk.Helpers.NftablesQuery query)
     {
         if (query.Objects is null || query.Objects.Count is 0 or > MaxQueryObjects)
         {
             throw new HelperRequestException($"objects: 1 to {MaxQueryObjects} are allowed");
         }
-        var result = new List<(string, string, string)>();
+        var result = new List<(string, string, string, string)>();
         foreach (var entry in query.Objects)
         {
             if (entry is null || !Families.Contains(entry.Family ?? "") || !ListableKinds.Contains(entry.Kind ?? ""))
@@ -118,7 +123,12 @@ public static class NftablesBatchValidator
                 // The name becomes an argument of nft; one starting with '-' would be read as an option.
                 throw new HelperRequestException("objects: a name must start with a letter");
             }
-            result.Add((entry.Family!, entry.Kind!, entry.Name!));
+            string table = entry.Table ?? Table;
+            if (!IsOurs(table))
+            {
+                throw new HelperRequestException($"objects: only the tables \"{Table}\" and \"{Table}-…\" may be listed");
+            }
+            result.Add((entry.Family!, table, entry.Kind!, entry.Name!));
         }
         return result;
     }

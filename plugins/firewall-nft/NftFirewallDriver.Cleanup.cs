@@ -9,12 +9,15 @@ public sealed partial class NftFirewallDriver
     public Task RemoveEverythingAsync(INetHelper helper, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(helper);
-        // Declaring first makes the delete succeed whether or not the table exists.
+        // Declaring first makes the delete succeed whether or not the table exists. The single bridge
+        // table of earlier versions goes too.
+        var tables = new List<(string Family, string Name)> { (NftJson.Family, NftJson.Table), (NftBridgeJson.Family, NftBridgeJson.LegacyTable) };
+        tables.AddRange(NftBridgeJson.ShardTables.Select(t => (NftBridgeJson.Family, t)));
         var commands = new List<JsonObject>();
-        foreach (string family in new[] { NftJson.Family, NftBridgeJson.Family })
+        foreach (var (family, name) in tables)
         {
-            commands.Add(NftJson.Command("add", "table", new JsonObject { ["family"] = family, ["name"] = NftJson.Table }));
-            commands.Add(NftJson.Command("delete", "table", new JsonObject { ["family"] = family, ["name"] = NftJson.Table }));
+            commands.Add(NftJson.Command("add", "table", new JsonObject { ["family"] = family, ["name"] = name }));
+            commands.Add(NftJson.Command("delete", "table", new JsonObject { ["family"] = family, ["name"] = name }));
         }
         return helper.ApplyNftablesAsync(new NftablesBatch { Json = NftJson.Document(commands) }, cancellationToken);
     }

@@ -23,6 +23,30 @@ public sealed class NftablesQueryValidationTests
     public void ListingsOfIncusObjectsPass() =>
         Assert.Single(NftablesBatchValidator.ValidateQuery(new NftablesQuery { Objects = [new NftablesObject { Family = "bridge", Kind = "map", Name = "nic-in" }] }));
 
+    [Fact]
+    public void ListingsOfAShardTablePass() =>
+        Assert.Equal("incus-n3", Assert.Single(NftablesBatchValidator.ValidateQuery(new NftablesQuery
+        {
+            Objects = [new NftablesObject { Family = "bridge", Table = "incus-n3", Kind = "map", Name = "nic-in" }],
+        })).Table);
+
+    [Theory]
+    [InlineData("incusx")]
+    [InlineData("incus-")]
+    [InlineData("incus-N1")]
+    [InlineData("incus-n1 x")]
+    [InlineData("incus-n123456789")]
+    [InlineData("filter")]
+    public void TablesNotOursAreRefused(string table)
+    {
+        Assert.Throws<HelperRequestException>(() => NftablesBatchValidator.ValidateQuery(new NftablesQuery
+        {
+            Objects = [new NftablesObject { Family = "bridge", Table = table, Kind = "map", Name = "nic-in" }],
+        }));
+        Assert.Throws<HelperRequestException>(() => NftablesBatchValidator.Validate(
+            $"{{\"nftables\":[{{\"add\":{{\"table\":{{\"family\":\"bridge\",\"name\":\"{table}\"}}}}}}]}}"));
+    }
+
     [Theory]
     [InlineData("bridge", "table", "incus")]
     [InlineData("bridge", "ruleset", "x")]

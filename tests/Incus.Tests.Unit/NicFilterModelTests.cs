@@ -5,6 +5,9 @@ namespace Incus.Tests.Unit;
 
 public sealed class NicFilterModelTests
 {
+    /// <summary>The shard table of the host name every test here uses.</summary>
+    private static readonly string Shard = NftBridgeJson.ShardTable("veth1234abcd");
+
     private static NicFilterSpec Spec(bool mac = false, IReadOnlyList<string>? v4 = null, IReadOnlyList<string>? v6 = null) => new()
     {
         Instance = "c1", Device = "eth0", HostName = "veth1234abcd", HwAddr = "10:66:6A:00:00:01", MacFiltering = mac, Ipv4Allowed = v4, Ipv6Allowed = v6,
@@ -105,7 +108,7 @@ public sealed class NicFilterModelTests
         Assert.Contains("\"target\":\"fwd.veth1234abcd\"", json);
         Assert.DoesNotContain("accept\":null", json);
         string clear = NftJson.Document(NftFirewallDriver.ClearCommands("veth1234abcd"));
-        Assert.Contains("{\"delete\":{\"chain\":{\"family\":\"bridge\",\"table\":\"incus\",\"name\":\"in.veth1234abcd\"}}}", clear);
+        Assert.Contains($"{{\"delete\":{{\"chain\":{{\"family\":\"bridge\",\"table\":\"{Shard}\",\"name\":\"in.veth1234abcd\"}}}}}}", clear);
         Assert.Contains("{\"delete\":{\"element\":", clear);
     }
 
@@ -156,12 +159,12 @@ public sealed class NicFilterModelTests
 
         // The transaction declares the used sub-chain before its rules and removes the unused ones after the refill.
         string json = NftJson.Document(NftFirewallDriver.NicFilterCommands(Spec(v4: ["192.0.2.2", .. routes])));
-        int declared = json.IndexOf("{\"add\":{\"chain\":{\"family\":\"bridge\",\"table\":\"incus\",\"name\":\"fwd.veth1234abcd.src4\"}}}", StringComparison.Ordinal);
+        int declared = json.IndexOf($"{{\"add\":{{\"chain\":{{\"family\":\"bridge\",\"table\":\"{Shard}\",\"name\":\"fwd.veth1234abcd.src4\"}}}}}}", StringComparison.Ordinal);
         int firstRule = json.IndexOf("\"chain\":\"fwd.veth1234abcd.src4\"", StringComparison.Ordinal);
         Assert.InRange(declared, 0, firstRule);
-        Assert.Contains("{\"delete\":{\"chain\":{\"family\":\"bridge\",\"table\":\"incus\",\"name\":\"fwd.veth1234abcd.src6\"}}}", json);
-        Assert.DoesNotContain("{\"delete\":{\"chain\":{\"family\":\"bridge\",\"table\":\"incus\",\"name\":\"fwd.veth1234abcd.src4\"}}}", json);
-        Assert.Contains("{\"delete\":{\"chain\":{\"family\":\"bridge\",\"table\":\"incus\",\"name\":\"fwd.veth1234abcd.src4\"}}}",
+        Assert.Contains($"{{\"delete\":{{\"chain\":{{\"family\":\"bridge\",\"table\":\"{Shard}\",\"name\":\"fwd.veth1234abcd.src6\"}}}}}}", json);
+        Assert.DoesNotContain($"{{\"delete\":{{\"chain\":{{\"family\":\"bridge\",\"table\":\"{Shard}\",\"name\":\"fwd.veth1234abcd.src4\"}}}}}}", json);
+        Assert.Contains($"{{\"delete\":{{\"chain\":{{\"family\":\"bridge\",\"table\":\"{Shard}\",\"name\":\"fwd.veth1234abcd.src4\"}}}}}}",
             NftJson.Document(NftFirewallDriver.ClearCommands("veth1234abcd")));
     }
 }

@@ -139,10 +139,10 @@ public static class ExecRelay
         if (ExecFrames.SignalOf(data) is not int signal)
         {
             int asked = BinaryPrimitives.ReadInt32BigEndian(data);
-            session.Context.Refuse(operation, new { session = session.Name, signal = asked }, new HelperRequestException($"signal {asked} is not allowed"));
+            session.Context.Refuse(operation, new ExecSignalArguments(session.Name, asked), new HelperRequestException($"signal {asked} is not allowed"));
             return;
         }
-        bool delivered = await session.Context.AuditedAsync(operation, new { session = session.Name, signal },
+        bool delivered = await session.Context.AuditedAsync(operation, new ExecSignalArguments(session.Name, signal),
             () => Task.FromResult(AttachedCommand.TrySignal(run.LxcAttach, signal))).ConfigureAwait(false);
         if (!delivered)
         {

@@ -59,7 +59,7 @@ public static class NicLinks
         {
             return [];
         }
-        return new HashSet<string>(JsonSerializer.Deserialize<string[]>(File.ReadAllText(path)) ?? [], StringComparer.Ordinal);
+        return new HashSet<string>(JsonSerializer.Deserialize(File.ReadAllText(path), HelperJsonContext.Default.StringArray) ?? [], StringComparer.Ordinal);
     }
 
     /// <summary>A veth end has a peer: its iflink names another interface, and it is no bridge.</summary>

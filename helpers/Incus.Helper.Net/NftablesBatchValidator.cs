@@ -79,7 +79,8 @@ public static class NftablesBatchValidator
                 }
             }
             entry.Remove(verb);
-            kept.Add(new JsonObject { [verb] = body });
+            // The JsonNode overload: the generic one wraps arbitrary values through reflection.
+            kept.Add((JsonNode)new JsonObject { [verb] = body });
         }
         return new JsonObject { ["nftables"] = kept }.ToJsonString();
     }

@@ -28,7 +28,7 @@ public sealed class OwnedLinks
                 Directory.CreateDirectory(stateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
                 string path = Path.Combine(stateDirectory, "owned-links.json");
                 var names = File.Exists(path)
-                    ? new SortedSet<string>(JsonSerializer.Deserialize<string[]>(File.ReadAllText(path)) ?? [], StringComparer.Ordinal)
+                    ? new SortedSet<string>(JsonSerializer.Deserialize(File.ReadAllText(path), HelperJsonContext.Default.StringArray) ?? [], StringComparer.Ordinal)
                     : new SortedSet<string>(StringComparer.Ordinal);
                 owned = new OwnedLinks(path, names);
                 Instances[stateDirectory] = owned;
@@ -65,7 +65,7 @@ public sealed class OwnedLinks
             {
                 return;
             }
-            AtomicJsonFile.Write(_path, _names.ToArray());
+            AtomicJsonFile.Write(_path, _names.ToArray(), HelperJsonContext.Default.StringArray);
         }
     }
 }

@@ -26,7 +26,7 @@ public sealed class ProxyNeighbors
     {
         Directory.CreateDirectory(stateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         string path = Path.Combine(stateDirectory, "proxy-neighbors.json");
-        var entries = File.Exists(path) ? JsonSerializer.Deserialize<List<Entry>>(File.ReadAllText(path)) ?? [] : [];
+        var entries = File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), NetStateJsonContext.Default.ListEntry) ?? [] : [];
         return new ProxyNeighbors(path, entries);
     }
 
@@ -75,7 +75,7 @@ public sealed class ProxyNeighbors
             {
                 return;
             }
-            AtomicJsonFile.Write(_path, _entries);
+            AtomicJsonFile.Write(_path, _entries, NetStateJsonContext.Default.ListEntry);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Sockets;
 using Incus.Platform;
 
@@ -6,7 +7,7 @@ namespace Incus.Helpers;
 /// <summary>The common start-up of every root helper: reduce capabilities, then serve.</summary>
 public static class HelperProgram
 {
-    public static async Task<int> RunAsync<TInterface>(
+    public static async Task<int> RunAsync<[DynamicallyAccessedMembers(RpcContract.Members)] TInterface>(
         string helperName,
         string[] args,
         CapabilitySet capabilities,

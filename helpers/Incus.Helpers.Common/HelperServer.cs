@@ -1,5 +1,6 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Incus.Platform;
@@ -12,7 +13,7 @@ namespace Incus.Helpers;
 /// Only the members of <typeparamref name="TInterface"/> can be called, unknown JSON members are
 /// refused, and each connection is checked against the allowed callers before any byte is parsed.
 /// </summary>
-public sealed class HelperServer<TInterface>(
+public sealed class HelperServer<[DynamicallyAccessedMembers(RpcContract.Members)] TInterface>(
     string helperName,
     Socket listener,
     AllowedCallers callers,
@@ -26,6 +27,16 @@ public sealed class HelperServer<TInterface>(
     /// one transaction: about 2 KiB of nftables JSON per route, so hundreds of routes fit.
     /// </summary>
     public const int MaxMessageBytes = 1024 * 1024;
+
+    /// <summary>
+    /// The callable members: those of <typeparamref name="TInterface"/> only, described once. StreamJsonRpc marks
+    /// this as needing run-time code because it builds event handlers for EventHandler&lt;T&gt; with value-type
+    /// arguments; a helper interface has no events (a unit test holds them to that), so nothing is generated.
+    /// </summary>
+    private static readonly RpcTargetMetadata Contract = DescribeContract();
+
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only events need run-time code, and helper interfaces have none.")]
+    private static RpcTargetMetadata DescribeContract() => RpcTargetMetadata.FromInterface(typeof(TInterface));
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -68,17 +79,13 @@ public sealed class HelperServer<TInterface>(
         }
 
         var stream = new NetworkStream(connection, ownsSocket: true);
-        var formatter = new SystemTextJsonFormatter();
-        formatter.JsonSerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-        formatter.JsonSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
-        formatter.JsonSerializerOptions.MaxDepth = 16;
-        var handler = new NewLineDelimitedMessageHandler(stream, new MessageSizeLimitStream(stream, MaxMessageBytes), formatter);
+        var handler = new NewLineDelimitedMessageHandler(stream, new MessageSizeLimitStream(stream, MaxMessageBytes), CreateFormatter());
         using var rpc = new JsonRpc(handler)
         {
             ExceptionStrategy = ExceptionProcessing.CommonErrorData,
         };
         var context = new CallContext(peer, audit);
-        rpc.AddLocalRpcTarget<TInterface>(createTarget(context), new JsonRpcTargetOptions
+        rpc.AddLocalRpcTarget(Contract, createTarget(context), new JsonRpcTargetOptions
         {
             AllowNonPublicInvocation = false,
             NotifyClientOfEvents = false,
@@ -95,17 +102,33 @@ public sealed class HelperServer<TInterface>(
         }
     }
 
+    /// <summary>
+    /// The formatter for one connection. Its options are a new instance, not the formatter's own changed
+    /// in place: the formatter then puts its metadata for the JSON-RPC envelope in front of ours, where
+    /// replacing the resolver of its options would drop it.
+    /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification =
+        "The constructor is annotated because it falls back to reflection for types without metadata; every type "
+        + "this server exchanges has source-generated metadata in HelperJsonContext (checked by a unit test), and "
+        + "the integration tests run against the NativeAOT helpers, including errors and cancellation.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As for IL2026: all metadata is source-generated.")]
+    private static SystemTextJsonFormatter CreateFormatter() => new()
+    {
+        JsonSerializerOptions = new JsonSerializerOptions
+        {
+            TypeInfoResolver = HelperJsonContext.Default,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            // The core is not trusted: an unknown member or a deeply nested request is an error, not ignored.
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            MaxDepth = 16,
+        },
+    };
+
     private static async Task RefuseAsync(Socket connection, string reason)
     {
         using (connection)
         {
-            var error = new
-            {
-                jsonrpc = "2.0",
-                id = (int?)null,
-                error = new { code = -32001, message = $"not authorized: {reason}" },
-            };
-            byte[] line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(error) + "\n");
+            byte[] line = RefusalLine(reason);
             try
             {
                 await connection.SendAsync(line, SocketFlags.None).ConfigureAwait(false);
@@ -116,5 +139,24 @@ public sealed class HelperServer<TInterface>(
                 // The refused peer may already have gone; the refusal is in the audit log either way.
             }
         }
+    }
+
+    /// <summary>A JSON-RPC error without a request id, as one line; written by hand, since no request was read.</summary>
+    private static byte[] RefusalLine(string reason)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("jsonrpc", "2.0");
+            writer.WriteNull("id");
+            writer.WriteStartObject("error");
+            writer.WriteNumber("code", -32001);
+            writer.WriteString("message", $"not authorized: {reason}");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        buffer.Write("\n"u8);
+        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -16,7 +16,13 @@ public static class ApiApplication
     public static WebApplication Build(CoreServices services, IRequestAuthenticator authenticator, Serilog.ILogger log,
         Action<KestrelServerOptions> listen, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            // The daemon reads no appsettings.json. Watching for changes to one made the host walk the
+            // whole working directory with inotify at every start, about 140 ms of the core's start-up.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(log);
         builder.WebHost.ConfigureKestrel(kestrel =>

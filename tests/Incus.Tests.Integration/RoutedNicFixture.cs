@@ -77,6 +77,18 @@ public sealed class RoutedNicFixture : IAsyncLifetime
         {
             await CreateAsync(name, Routed(v4, v6), start: true);
         }
+        // Link-local addresses finish duplicate address detection a second or so after their link comes up,
+        // and only then does the kernel add their routes (such as the parent's fe80:: anycast route, since it
+        // forwards). Tests that compare the host's routes before and after a change must start after that.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await OnHostAsync("/bin/ip", "-6", "address", "show", "tentative")).Output.Trim().Length > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("IPv6 addresses on the host side stayed tentative for 15 s");
+            }
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>A routed NIC device on the test uplink.</summary>

@@ -49,9 +49,13 @@ public sealed partial class XtFirewallDriver : IFirewallDriver
         return Locked(async () =>
         {
             _known = null;
-            foreach (var (tool, table) in AllTables)
+            // The listings are read-only and each costs a process start in the helper, so they run side
+            // by side: this runs at every daemon start, usually to find nothing.
+            var listings = await Task.WhenAll(AllTables.Select(t => XtTables.ReadAsync(helper, t.Tool, t.Table, cancellationToken))).ConfigureAwait(false);
+            foreach (var listing in listings)
             {
-                var lines = (await XtTables.ReadAsync(helper, tool, table, cancellationToken).ConfigureAwait(false)).RemoveEverything();
+                var (tool, table) = (listing.Tool, listing.Table);
+                var lines = listing.RemoveEverything();
                 foreach (var part in Portions(lines))
                 {
                     await helper.ApplyXtablesAsync(new XtablesBatch { Tool = tool, Table = table, Lines = part }, cancellationToken).ConfigureAwait(false);

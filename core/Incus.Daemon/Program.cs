@@ -50,14 +50,17 @@ try
         return 1;
     }
 
-    // Three independent pieces of start-up work run side by side: connecting to the helpers that
-    // start-up calls (host and net), opening the database and loading the plugins.
+    // Start-up is CPU-bound (JIT, type loading), so independent pieces run side by side: connecting to
+    // the helpers that start-up calls (host and net), opening the database, loading the plugins and the
+    // TLS identity, while this thread builds the services and the web host. Nothing reads the driver
+    // registry or the identity before it is awaited below: requests wait at the startup gate.
     await using var helpers = new HelperClients(options.Layout, Log.Logger);
     var helpersConnected = Task.Run(() => Task.WhenAll(helpers.Host.WarmUpAsync(CancellationToken.None), helpers.Net.WarmUpAsync(CancellationToken.None)));
     var databaseOpened = Task.Run(() => new LocalDatabase(options.Layout.Database));
     var drivers = new DriverRegistry();
     var plugins = new PluginHost(options.PluginDirectory, drivers, Log.Logger);
-    plugins.LoadAll();
+    var pluginsLoaded = Task.Run(plugins.LoadAll);
+    var identityLoaded = Task.Run(() => (Identity: ServerIdentity.TryLoad(options.Layout, out string? error), Error: error));
     using var database = await databaseOpened;
     var server = new ServerState(new ServerConfigStore(database), HostFacts.Read(), plugins, drivers);
     var operations = new OperationManager(events);
@@ -90,15 +93,11 @@ try
         new FirewallReconciler(networks, filterWatch, events, Log.Logger), exec,
         trust, new TrustTokens(operations), https, startup);
 
-    using var identity = ServerIdentity.TryLoad(options.Layout, out string? identityError);
-    if (identity is null)
-    {
-        Log.Error("the TLS listener is unavailable: {Reason}", identityError);
-    }
-    server.Identity = identity;
     server.ListenAddresses = https.Addresses;
     https.Changed = server.ListenerChanged;
     var tlsAuthenticator = new TlsClientAuthenticator(trust);
+    ServerIdentity? identity = null;
+    string? identityError = "the server certificate is not loaded yet";
     https.Factory = address => ApiApplication.Build(services, tlsAuthenticator, Log.Logger,
         kestrel => kestrel.Listen(address.EndPoint, listen => listen.UseHttps(TlsPolicy.For(identity
             ?? throw new InvalidOperationException(identityError)))),
@@ -119,6 +118,14 @@ try
     // The listener starts while the helper-bound work below runs, so its own start-up costs no wall
     // time; requests wait at the startup gate until that work is done.
     var listening = app.StartAsync();
+    (identity, identityError) = await identityLoaded;
+    using var identityOwner = identity;
+    if (identity is null)
+    {
+        Log.Error("the TLS listener is unavailable: {Reason}", identityError);
+    }
+    server.Identity = identity;
+    await pluginsLoaded;
     // Hardening goes through the host helper, the firewall probe through the net helper: independent.
     await Task.WhenAll(
         StartupHardening.ApplyAsync(helpers, server, Log.Logger),

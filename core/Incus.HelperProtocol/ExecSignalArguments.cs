@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Incus.Helpers;
+namespace Incus.HelperProtocol;
 
 /// <summary>
 /// What the audit log records for a signal sent into an exec session. Signals arrive as frames on the

@@ -3,7 +3,7 @@ using Incus.Sdk.Helpers;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
 
-namespace Incus.Helpers;
+namespace Incus.HelperProtocol;
 
 /// <summary>
 /// Serialization metadata for everything a helper reads or writes as JSON, generated at compile time

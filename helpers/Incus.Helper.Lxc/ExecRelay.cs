@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
+using Incus.HelperProtocol;
 using Incus.Platform;
 
 namespace Incus.Helpers.Lxc;

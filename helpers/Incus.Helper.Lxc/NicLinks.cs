@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Incus.HelperProtocol;
 using Incus.Sdk.Helpers;
 
 namespace Incus.Helpers.Lxc;

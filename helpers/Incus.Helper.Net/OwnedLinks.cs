@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Incus.HelperProtocol;
 
 namespace Incus.Helpers.Net;
 

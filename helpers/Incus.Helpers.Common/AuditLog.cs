@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Incus.HelperProtocol;
 using Incus.Platform;
 
 namespace Incus.Helpers;

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Incus.HelperProtocol;
 using Incus.Platform;
 using StreamJsonRpc;
 
@@ -79,7 +80,7 @@ public sealed class HelperServer<[DynamicallyAccessedMembers(RpcContract.Members
         }
 
         var stream = new NetworkStream(connection, ownsSocket: true);
-        var handler = new NewLineDelimitedMessageHandler(stream, new MessageSizeLimitStream(stream, MaxMessageBytes), CreateFormatter());
+        var handler = new NewLineDelimitedMessageHandler(stream, new MessageSizeLimitStream(stream, MaxMessageBytes), HelperWireFormat.CreateFormatter());
         using var rpc = new JsonRpc(handler)
         {
             ExceptionStrategy = ExceptionProcessing.CommonErrorData,
@@ -101,28 +102,6 @@ public sealed class HelperServer<[DynamicallyAccessedMembers(RpcContract.Members
             log($"{helperName}: connection from {peer} ended: {ex.GetType().Name}: {ex.Message}");
         }
     }
-
-    /// <summary>
-    /// The formatter for one connection. Its options are a new instance, not the formatter's own changed
-    /// in place: the formatter then puts its metadata for the JSON-RPC envelope in front of ours, where
-    /// replacing the resolver of its options would drop it.
-    /// </summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification =
-        "The constructor is annotated because it falls back to reflection for types without metadata; every type "
-        + "this server exchanges has source-generated metadata in HelperJsonContext (checked by a unit test), and "
-        + "the integration tests run against the NativeAOT helpers, including errors and cancellation.")]
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As for IL2026: all metadata is source-generated.")]
-    private static SystemTextJsonFormatter CreateFormatter() => new()
-    {
-        JsonSerializerOptions = new JsonSerializerOptions
-        {
-            TypeInfoResolver = HelperJsonContext.Default,
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            // The core is not trusted: an unknown member or a deeply nested request is an error, not ignored.
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-            MaxDepth = 16,
-        },
-    };
 
     private static async Task RefuseAsync(Socket connection, string reason)
     {

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Incus.HelperProtocol;
 using Incus.Sdk.Helpers;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
@@ -41,11 +40,8 @@ public sealed class NativeHelperTests
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(helper.SocketPath));
         var stream = new NetworkStream(socket, ownsSocket: true);
-        // As the core connects (HelperConnection), so the error details arrive in the form it reads them.
-        var formatter = new SystemTextJsonFormatter();
-        formatter.JsonSerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-        formatter.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        using var rpc = new JsonRpc(new NewLineDelimitedMessageHandler(stream, stream, formatter));
+        // With the core's own formatter (HelperConnection), so the error details arrive in the form it reads them.
+        using var rpc = new JsonRpc(new NewLineDelimitedMessageHandler(stream, stream, HelperWireFormat.CreateFormatter()));
         var net = rpc.Attach<INetHelper>();
         rpc.StartListening();
 

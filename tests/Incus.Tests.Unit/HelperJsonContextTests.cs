@@ -1,5 +1,5 @@
 using System.Reflection;
-using Incus.Helpers;
+using Incus.HelperProtocol;
 using Incus.Sdk.Helpers;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using System.Text.Json.Serialization;
+using Incus.HelperProtocol;
 using Serilog;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
@@ -118,11 +118,8 @@ public sealed class HelperConnection<T>(string helperName, string socketPath, IL
                 {
                     await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
                     var stream = new NetworkStream(socket, ownsSocket: true);
-                    var formatter = new SystemTextJsonFormatter();
-                    formatter.JsonSerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-                    formatter.JsonSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
-                    var rpc = new JsonRpc(new NewLineDelimitedMessageHandler(stream, stream, formatter));
-                    var proxy = rpc.Attach<T>();
+                    var rpc = new JsonRpc(new NewLineDelimitedMessageHandler(stream, stream, HelperWireFormat.CreateFormatter()));
+                    var proxy = HelperProxy.Attach<T>(rpc);
                     rpc.Disconnected += (_, e) => log.Debug("connection to the {Helper} helper ended: {Reason}", helperName, e.Description);
                     rpc.StartListening();
                     _rpc = rpc;

@@ -165,6 +165,10 @@ public sealed class InstanceTests(DaemonFixture fixture)
             Assert.Equal("0 0 4294967295", string.Join(' ', File.ReadAllText($"/proc/{pid}/uid_map").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
             var owner = (await Command.RunAsync("/usr/bin/stat", "-c", "%u %a", Path.Combine(Daemon.Directory, "storage-pools", "default", "containers", "it-priv"))).EnsureSuccess("stat");
             Assert.Equal("0 100", owner.Output.Trim());
+            // Without a user namespace nothing but the masks keeps the host's kernel object names out of
+            // view: root in this container could read them otherwise.
+            Assert.Equal("", (await AttachAsync("it-priv", "/bin/busybox", "ls", "/sys/kernel/slab")).EnsureSuccess("ls slab").Output.Trim());
+            Assert.Equal("", (await AttachAsync("it-priv", "/bin/busybox", "cat", "/proc/sched_debug")).Output.Trim());
         }
         finally
         {

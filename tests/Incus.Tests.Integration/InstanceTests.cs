@@ -65,6 +65,108 @@ public sealed class InstanceTests(DaemonFixture fixture)
         return (uid.GetProperty("Hostid").GetInt64(), uid.GetProperty("Maprange").GetInt64());
     }
 
+    /// <summary>
+    /// The top-level lines of the item named <paramref name="name"/> in a YAML list of instances, as
+    /// list --format yaml prints it: items start with "- ", their own keys are indented by two spaces.
+    /// </summary>
+    private static string[] ListedYamlItem(string yaml, string name)
+    {
+        var items = new List<List<string>>();
+        foreach (string line in yaml.Split('\n'))
+        {
+            if (line.StartsWith("- ", StringComparison.Ordinal))
+            {
+                items.Add(["  " + line[2..]]);
+            }
+            else if (items.Count > 0 && line.StartsWith("  ", StringComparison.Ordinal) && !line.StartsWith("   ", StringComparison.Ordinal))
+            {
+                items[^1].Add(line);
+            }
+        }
+        return Assert.Single(items, item => item.Contains($"  name: {name}")).ToArray();
+    }
+
+    private static JsonElement ProfileDevice(string device, string profileJson)
+    {
+        using var profile = JsonDocument.Parse(profileJson);
+        return profile.RootElement.GetProperty("devices").GetProperty(device).Clone();
+    }
+
+    private string InstanceDirectory(string name) => Path.Combine(Daemon.Directory, "storage-pools", "default", "containers", name);
+
+    /// <summary>Where the witness planted by <see cref="PlantStopWitnessAsync"/> writes, inside the container.</summary>
+    private const string StopWitness = "root/stopped-by-sigterm";
+
+    /// <summary>
+    /// Leaves a shell running in the container that writes <see cref="StopWitness"/> into the rootfs when
+    /// SIGTERM reaches it. On a graceful stop the container's init sends every process SIGTERM and only a
+    /// second later SIGKILL; a forced stop kills the whole pid namespace at once. So the file appears after
+    /// a graceful stop and never after a forced one, which tells the two apart from outside.
+    /// </summary>
+    private async Task PlantStopWitnessAsync(string name)
+    {
+        string rootfs = Path.Combine(InstanceDirectory(name), "rootfs");
+        File.Delete(Path.Combine(rootfs, StopWitness));
+        File.Delete(Path.Combine(rootfs, "root", "witness-ready"));
+        (await AttachAsync(name, "/bin/sh", "-c",
+            $"(trap 'echo graceful > /{StopWitness}; exit 0' TERM; : > /root/witness-ready; while :; do sleep 1; done) </dev/null >/dev/null 2>&1 &"))
+            .EnsureSuccess("plant the stop witness");
+        // The trap is set before the ready file is written; stopping earlier would race the subshell.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!File.Exists(Path.Combine(rootfs, "root", "witness-ready")))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the stop witness in {name} did not start");
+            await Task.Delay(20);
+        }
+    }
+
+    private bool StopWitnessWrote(string name) => File.Exists(Path.Combine(InstanceDirectory(name), "rootfs", StopWitness));
+
+    /// <summary>The instance is Stopped, nothing is left in its pid namespace, and its LXC monitor is gone.</summary>
+    private async Task AssertStoppedWithNoProcessesAsync(string name, string pidNamespace)
+    {
+        Assert.Equal("Stopped", (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/instances/{name}/state")).Metadata.GetProperty("status").GetString());
+        Assert.Empty(PidNamespace.Members(pidNamespace));
+        Assert.Equal("", (await Command.RunAsync("/usr/bin/pgrep", "-f", $"lxc monitor\\] {LxcPath} {name}")).Output.Trim());
+    }
+
+    private async Task<int> InitPidAsync(string name)
+    {
+        var state = (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/instances/{name}/state")).Metadata;
+        Assert.Equal("Running", state.GetProperty("status").GetString());
+        return state.GetProperty("pid").GetInt32();
+    }
+
+    /// <summary>
+    /// The mounts that involve the daemon's directory, as the test process (the host's namespace) and the
+    /// daemon's own mount namespace (ip netns exec gives it one) each see them.
+    /// </summary>
+    private Dictionary<string, IReadOnlyList<string>> DaemonMounts() => new()
+    {
+        ["host"] = MountTable.Under(Environment.ProcessId, Daemon.Directory),
+        ["incusd"] = MountTable.Under(Daemon.SupervisorPid, Daemon.Directory),
+        ["lxc helper"] = MountTable.Under(Daemon.HelperPid("lxc"), Daemon.Directory),
+    };
+
+    private void AssertMountsUnchanged(Dictionary<string, IReadOnlyList<string>> before, string name)
+    {
+        var after = DaemonMounts();
+        foreach (var (view, lines) in before)
+        {
+            Assert.True(lines.SequenceEqual(after[view]), $"{view} mounts changed:\nbefore:\n{string.Join('\n', lines)}\nafter:\n{string.Join('\n', after[view])}");
+            Assert.DoesNotContain(after[view], line => line.Contains(InstanceDirectory(name), StringComparison.Ordinal)
+                || line.Contains(Path.Combine(LxcPath, name), StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// Asserts that, in <paramref name="yaml"/> as config show prints it, the device's own block under
+    /// <c>devices:</c> has the key with the value; a key of another device or of expanded_devices does not count.
+    /// </summary>
+    private static void AssertShownDeviceKey(string yaml, string device, string key, string value) =>
+        Assert.Matches(new System.Text.RegularExpressions.Regex(
+            $"(?m)^devices:\\n(?:  .*\\n)*?  {device}:\\n(?:    .*\\n)*?    {key}: \"?{value}\"?$"), yaml.Replace("\r\n", "\n", StringComparison.Ordinal));
+
     [Fact]
     public async Task ALaunchedContainerRunsUnprivilegedHidesHostNamesAndLeavesNothingBehind()
     {
@@ -84,6 +186,9 @@ public sealed class InstanceTests(DaemonFixture fixture)
             Assert.Equal("0", (await AttachAsync("it-c1", "/bin/busybox", "id", "-u")).EnsureSuccess("id").Output.Trim());
             Assert.Equal("", (await AttachAsync("it-c1", "/bin/busybox", "ls", "/sys/kernel/slab")).EnsureSuccess("ls slab").Output.Trim());
             Assert.Equal("", (await AttachAsync("it-c1", "/bin/busybox", "cat", "/proc/sched_debug")).Output.Trim());
+            // The container's root is the pool's rootfs directory, so a mount of it left behind would
+            // show up in the tables compared at the end.
+            Assert.Contains(MountTable.Under(pid, InstanceDirectory("it-c1")), line => line.Split(' ')[4] == "/");
 
             Assert.Contains((await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetProperty("used_by").EnumerateArray(),
                 u => u.GetString() == "/1.0/instances/it-c1");
@@ -108,6 +213,7 @@ public sealed class InstanceTests(DaemonFixture fixture)
         Assert.False(Directory.Exists(Path.Combine(Daemon.Directory, "storage-pools", "default", "containers", "it-c1")));
         Assert.False(Directory.Exists(Path.Combine(LxcPath, "it-c1")));
         Assert.Equal("", (await Command.RunAsync("/usr/bin/pgrep", "-f", $"lxc monitor\\] {LxcPath} it-c1")).Output.Trim());
+        AssertMountsUnchanged(mountsBefore, "it-c1");
     }
 
     [Fact]

@@ -319,7 +319,20 @@ public sealed class InstanceTests(DaemonFixture fixture)
                 Assert.Contains(json.RootElement.EnumerateArray(), i => i.GetProperty("name").GetString() == "it-lxc");
             }
             Assert.Contains("Status: RUNNING", (await Lxc("info", "it-lxc")).Output);
+            string firstRun = PidNamespace.Of(await InitPidAsync("it-lxc"));
+            await PlantStopWitnessAsync("it-lxc");
             await Lxc("stop", "it-lxc", "--force");
+            Assert.False(StopWitnessWrote("it-lxc"), "a forced stop let the container's processes handle SIGTERM");
+            await AssertStoppedWithNoProcessesAsync("it-lxc", firstRun);
+            Assert.Contains("it-lxc,STOPPED", (await Lxc("list", "--format", "csv", "-c", "ns")).Output);
+            await Lxc("start", "it-lxc");
+
+            // A plain stop asks the container's init to shut down, which sends SIGTERM to every process first.
+            string secondRun = PidNamespace.Of(await InitPidAsync("it-lxc"));
+            await PlantStopWitnessAsync("it-lxc");
+            await Lxc("stop", "it-lxc");
+            Assert.True(StopWitnessWrote("it-lxc"), "lxc stop without --force did not shut the container down gracefully");
+            await AssertStoppedWithNoProcessesAsync("it-lxc", secondRun);
             Assert.Contains("it-lxc,STOPPED", (await Lxc("list", "--format", "csv", "-c", "ns")).Output);
             await Lxc("start", "it-lxc");
             await Lxc("delete", "-f", "it-lxc");

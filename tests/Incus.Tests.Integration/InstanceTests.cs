@@ -390,6 +390,20 @@ public sealed class InstanceTests(DaemonFixture fixture)
                 var devices = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-cfg")).Metadata.GetProperty("devices");
                 Assert.Equal("default", devices.GetProperty("root").GetProperty("pool").GetString());
                 Assert.Equal(before, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetRawText());
+
+                // The profile's eth0 has no mtu: the override must carry the new key and copy the others.
+                Assert.False(ProfileDevice("eth0", before).TryGetProperty("mtu", out _));
+                var nic = await Command.RunAsync("/usr/bin/lxc", ["config", "device", "override", "it-cfg", "eth0", "mtu=1400"], environment, timeout: TimeSpan.FromSeconds(60));
+                Assert.True(nic.ExitCode == 0, nic.Error);
+                var overriddenNic = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-cfg")).Metadata;
+                Assert.Equal("1400", overriddenNic.GetProperty("devices").GetProperty("eth0").GetProperty("mtu").GetString());
+                Assert.Equal(ProfileDevice("eth0", before).GetProperty("network").GetString(),
+                    overriddenNic.GetProperty("devices").GetProperty("eth0").GetProperty("network").GetString());
+                Assert.Equal("1400", overriddenNic.GetProperty("expanded_devices").GetProperty("eth0").GetProperty("mtu").GetString());
+                var shownNic = await Command.RunAsync("/usr/bin/lxc", ["config", "show", "it-cfg"], environment, timeout: TimeSpan.FromSeconds(60));
+                Assert.True(shownNic.ExitCode == 0, shownNic.Error);
+                AssertShownDeviceKey(shownNic.Output, "eth0", "mtu", "1400");
+                Assert.Equal(before, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetRawText());
             }
             finally
             {
@@ -422,6 +436,21 @@ public sealed class InstanceTests(DaemonFixture fixture)
             Assert.Equal(profileBefore, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetRawText());
             var again = await Command.RunAsync(Stage.Cli, ["config", "device", "override", "it-cli", "root"], CliEnvironment);
             Assert.Contains("already exists", again.Error);
+
+            // A profile NIC overridden with a key the profile does not set: the instance gets the whole
+            // device with the new key, the profile stays as it was, and the running container uses it.
+            Assert.False(ProfileDevice("eth0", profileBefore).TryGetProperty("mtu", out _));
+            await Incus("config", "device", "override", "it-cli", "eth0", "mtu=1400");
+            var withNic = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-cli")).Metadata;
+            Assert.Equal("1400", withNic.GetProperty("devices").GetProperty("eth0").GetProperty("mtu").GetString());
+            Assert.Equal(ProfileDevice("eth0", profileBefore).GetProperty("network").GetString(),
+                withNic.GetProperty("devices").GetProperty("eth0").GetProperty("network").GetString());
+            AssertShownDeviceKey((await Incus("config", "show", "it-cli")).Output, "eth0", "mtu", "1400");
+            Assert.Equal(profileBefore, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetRawText());
+            await Incus("start", "it-cli");
+            Assert.Equal("1400", (await AttachAsync("it-cli", "/bin/busybox", "cat", "/sys/class/net/eth0/mtu")).EnsureSuccess("read the mtu").Output.Trim());
+            await Incus("stop", "-f", "it-cli");
+            await Incus("config", "device", "remove", "it-cli", "eth0");
 
             await Incus("config", "device", "set", "it-cli", "root", "pool=default");
             var unsetPool = await Command.RunAsync(Stage.Cli, ["config", "device", "unset", "it-cli", "root", "pool"], CliEnvironment);

@@ -171,6 +171,7 @@ public sealed class InstanceTests(DaemonFixture fixture)
     public async Task ALaunchedContainerRunsUnprivilegedHidesHostNamesAndLeavesNothingBehind()
     {
         await PrepareAsync();
+        var mountsBefore = DaemonMounts();
         var created = await CreateAsync("it-c1", start: true);
         Assert.Equal(200, created.GetProperty("status_code").GetInt32());
         try
@@ -478,6 +479,76 @@ public sealed class InstanceTests(DaemonFixture fixture)
         {
             await DeleteAsync("it-cli");
         }
+    }
+
+    [Fact]
+    public async Task TheCliStartsStopsRestartsShowsListsAndDeletes()
+    {
+        await PrepareAsync();
+        async Task<Command.Result> Incus(params string[] arguments) =>
+            (await Command.RunAsync(Stage.Cli, arguments, CliEnvironment, timeout: TimeSpan.FromSeconds(120))).EnsureSuccess($"incus {string.Join(' ', arguments)}");
+        var mountsBefore = DaemonMounts();
+        try
+        {
+            await Incus("init", Image, "it-life");
+            Assert.Equal("Stopped", (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-life/state")).Metadata.GetProperty("status").GetString());
+            await Incus("start", "it-life");
+            int pid = await InitPidAsync("it-life");
+
+            var info = (await Incus("info", "it-life")).Output.Split('\n');
+            Assert.Contains("Name: it-life", info);
+            Assert.Contains("Status: RUNNING", info);
+            Assert.Contains($"PID: {pid}", info);
+            var table = (await Incus("list")).Output.Split('\n');
+            Assert.Contains(table, row => System.Text.RegularExpressions.Regex.IsMatch(row, @"^\|\s*it-life\s*\|\s*RUNNING\s*\|"));
+            Assert.Contains("  status: Running", ListedYamlItem((await Incus("list", "--format", "yaml")).Output, "it-life"));
+
+            // Plain stop: init shuts down, its processes get SIGTERM, and nothing outlives it.
+            string run = PidNamespace.Of(pid);
+            await PlantStopWitnessAsync("it-life");
+            await Incus("stop", "it-life");
+            Assert.True(StopWitnessWrote("it-life"), "incus stop without -f did not shut the container down gracefully");
+            await AssertStoppedWithNoProcessesAsync("it-life", run);
+            Assert.Contains("Status: STOPPED", (await Incus("info", "it-life")).Output.Split('\n'));
+            Assert.Contains("  status: Stopped", ListedYamlItem((await Incus("list", "--format", "yaml")).Output, "it-life"));
+
+            // Restart is a graceful stop and a start: a new init in a new pid namespace, the old one empty.
+            await Incus("start", "it-life");
+            int beforeRestart = await InitPidAsync("it-life");
+            run = PidNamespace.Of(beforeRestart);
+            await PlantStopWitnessAsync("it-life");
+            await Incus("restart", "it-life");
+            int afterRestart = await InitPidAsync("it-life");
+            Assert.NotEqual(beforeRestart, afterRestart);
+            Assert.True(StopWitnessWrote("it-life"), "incus restart did not stop the container gracefully");
+            Assert.Empty(PidNamespace.Members(run));
+
+            // stop -f kills at once: the witness never sees SIGTERM.
+            run = PidNamespace.Of(afterRestart);
+            await PlantStopWitnessAsync("it-life");
+            await Incus("stop", "-f", "it-life");
+            Assert.False(StopWitnessWrote("it-life"), "incus stop -f let the container's processes handle SIGTERM");
+            await AssertStoppedWithNoProcessesAsync("it-life", run);
+
+            await Incus("start", "it-life");
+            run = PidNamespace.Of(await InitPidAsync("it-life"));
+            var refused = await Command.RunAsync(Stage.Cli, ["delete", "it-life"], CliEnvironment);
+            Assert.NotEqual(0, refused.ExitCode);
+            Assert.Contains("currently running", refused.Error);
+            Assert.Equal("Running", (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-life/state")).Metadata.GetProperty("status").GetString());
+            await Incus("delete", "-f", "it-life");
+            Assert.Equal(404, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-life")).Status);
+            Assert.Empty(PidNamespace.Members(run));
+            Assert.DoesNotContain("it-life", (await Incus("list")).Output);
+        }
+        finally
+        {
+            await DeleteAsync("it-life");
+        }
+        Assert.False(Directory.Exists(InstanceDirectory("it-life")));
+        Assert.False(Directory.Exists(Path.Combine(LxcPath, "it-life")));
+        Assert.Equal("", (await Command.RunAsync("/usr/bin/pgrep", "-f", $"lxc monitor\\] {LxcPath} it-life")).Output.Trim());
+        AssertMountsUnchanged(mountsBefore, "it-life");
     }
 
     [Fact]

@@ -552,6 +552,55 @@ public sealed class InstanceTests(DaemonFixture fixture)
     }
 
     [Fact]
+    public async Task ListsHonourFiltersAndTheLegacyContainersPathsServeInstances()
+    {
+        await PrepareAsync();
+        async Task<string[]> Names(string query)
+        {
+            var answer = await UnixHttp.GetAsync(Daemon.SocketPath, query);
+            Assert.True(answer.Status == 200, $"{query}: {answer.Status} {answer.Error}");
+            return answer.Metadata.EnumerateArray()
+                .Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetProperty("name").GetString()!)
+                .Where(n => n.Contains("it-filter", StringComparison.Ordinal)).Order().ToArray();
+        }
+        string Filter(string expression) => Uri.EscapeDataString(expression);
+        try
+        {
+            Assert.Equal(200, (await CreateAsync("it-filter-up", start: true)).GetProperty("status_code").GetInt32());
+            Assert.Equal(200, (await CreateAsync("it-filter-down", start: false, new Dictionary<string, string> { ["user.team"] = "qa" })).GetProperty("status_code").GetInt32());
+
+            Assert.Equal(["/1.0/instances/it-filter-down", "/1.0/instances/it-filter-up"], await Names("/1.0/instances"));
+            Assert.Equal(["/1.0/instances/it-filter-up"], await Names($"/1.0/instances?filter={Filter("name eq it-filter-up")}"));
+            Assert.Equal(["it-filter-up"], await Names($"/1.0/instances?recursion=1&filter={Filter("status eq Running")}"));
+            Assert.Equal(["it-filter-down"], await Names($"/1.0/instances?recursion=2&filter={Filter("status eq Stopped")}"));
+            Assert.Equal(["it-filter-down"], await Names($"/1.0/instances?recursion=1&filter={Filter("config.user.team eq qa")}"));
+            Assert.Equal(["it-filter-up"], await Names($"/1.0/instances?recursion=1&filter={Filter("not name eq it-filter-down")}"));
+            Assert.Equal(["it-filter-down", "it-filter-up"],
+                await Names($"/1.0/instances?recursion=1&filter={Filter("name eq it-filter-up or status eq Stopped")}"));
+            Assert.Empty(await Names($"/1.0/instances?recursion=1&filter={Filter("name eq it-filter-up and status eq Stopped")}"));
+            var bad = await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/instances?filter={Filter("name gt a")}");
+            Assert.Equal(400, bad.Status);
+            Assert.Contains("unknown operator", bad.Error);
+
+            // pylxd 2.2 speaks only /1.0/containers: the same instances under the old name, with their state.
+            Assert.Equal(["/1.0/containers/it-filter-down", "/1.0/containers/it-filter-up"], await Names("/1.0/containers"));
+            Assert.Equal(["/1.0/containers/it-filter-up"], await Names($"/1.0/containers?filter={Filter("status eq Running")}"));
+            var legacy = await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/containers/it-filter-up");
+            Assert.Equal(200, legacy.Status);
+            Assert.Equal("it-filter-up", legacy.Metadata.GetProperty("name").GetString());
+            Assert.Equal("Running", legacy.Metadata.GetProperty("status").GetString());
+            Assert.Equal(await InitPidAsync("it-filter-up"),
+                (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/containers/it-filter-up/state")).Metadata.GetProperty("pid").GetInt32());
+            Assert.Equal(404, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/containers/it-filter-none")).Status);
+        }
+        finally
+        {
+            await DeleteAsync("it-filter-up");
+            await DeleteAsync("it-filter-down");
+        }
+    }
+
+    [Fact]
     public async Task TheRealLxcClientExecsWithOutputStdinAndExitStatus()
     {
         await PrepareAsync();

@@ -123,10 +123,10 @@ public sealed class InstanceTests(DaemonFixture fixture)
     private bool StopWitnessWrote(string name) => File.Exists(Path.Combine(InstanceDirectory(name), "rootfs", StopWitness));
 
     /// <summary>The instance is Stopped, nothing is left in its pid namespace, and its LXC monitor is gone.</summary>
-    private async Task AssertStoppedWithNoProcessesAsync(string name, string pidNamespace)
+    private async Task AssertStoppedWithNoProcessesAsync(string name, PidNamespace pidNamespace)
     {
         Assert.Equal("Stopped", (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/instances/{name}/state")).Metadata.GetProperty("status").GetString());
-        Assert.Empty(PidNamespace.Members(pidNamespace));
+        Assert.Empty(pidNamespace.Members());
         Assert.Equal("", (await Command.RunAsync("/usr/bin/pgrep", "-f", $"lxc monitor\\] {LxcPath} {name}")).Output.Trim());
     }
 
@@ -320,7 +320,7 @@ public sealed class InstanceTests(DaemonFixture fixture)
                 Assert.Contains(json.RootElement.EnumerateArray(), i => i.GetProperty("name").GetString() == "it-lxc");
             }
             Assert.Contains("Status: RUNNING", (await Lxc("info", "it-lxc")).Output);
-            string firstRun = PidNamespace.Of(await InitPidAsync("it-lxc"));
+            using var firstRun = PidNamespace.Of(await InitPidAsync("it-lxc"));
             await PlantStopWitnessAsync("it-lxc");
             await Lxc("stop", "it-lxc", "--force");
             Assert.False(StopWitnessWrote("it-lxc"), "a forced stop let the container's processes handle SIGTERM");
@@ -329,7 +329,7 @@ public sealed class InstanceTests(DaemonFixture fixture)
             await Lxc("start", "it-lxc");
 
             // A plain stop asks the container's init to shut down, which sends SIGTERM to every process first.
-            string secondRun = PidNamespace.Of(await InitPidAsync("it-lxc"));
+            using var secondRun = PidNamespace.Of(await InitPidAsync("it-lxc"));
             await PlantStopWitnessAsync("it-lxc");
             await Lxc("stop", "it-lxc");
             Assert.True(StopWitnessWrote("it-lxc"), "lxc stop without --force did not shut the container down gracefully");
@@ -504,41 +504,44 @@ public sealed class InstanceTests(DaemonFixture fixture)
             Assert.Contains("  status: Running", ListedYamlItem((await Incus("list", "--format", "yaml")).Output, "it-life"));
 
             // Plain stop: init shuts down, its processes get SIGTERM, and nothing outlives it.
-            string run = PidNamespace.Of(pid);
+            using var firstRun = PidNamespace.Of(pid);
             await PlantStopWitnessAsync("it-life");
+            // The scan that must come back empty after the stop finds init and the witness now.
+            Assert.Contains(pid, firstRun.Members());
+            Assert.True(firstRun.Members().Count >= 2, "the stop witness is not in the container's pid namespace");
             await Incus("stop", "it-life");
             Assert.True(StopWitnessWrote("it-life"), "incus stop without -f did not shut the container down gracefully");
-            await AssertStoppedWithNoProcessesAsync("it-life", run);
+            await AssertStoppedWithNoProcessesAsync("it-life", firstRun);
             Assert.Contains("Status: STOPPED", (await Incus("info", "it-life")).Output.Split('\n'));
             Assert.Contains("  status: Stopped", ListedYamlItem((await Incus("list", "--format", "yaml")).Output, "it-life"));
 
             // Restart is a graceful stop and a start: a new init in a new pid namespace, the old one empty.
             await Incus("start", "it-life");
             int beforeRestart = await InitPidAsync("it-life");
-            run = PidNamespace.Of(beforeRestart);
+            using var secondRun = PidNamespace.Of(beforeRestart);
             await PlantStopWitnessAsync("it-life");
             await Incus("restart", "it-life");
             int afterRestart = await InitPidAsync("it-life");
             Assert.NotEqual(beforeRestart, afterRestart);
             Assert.True(StopWitnessWrote("it-life"), "incus restart did not stop the container gracefully");
-            Assert.Empty(PidNamespace.Members(run));
+            Assert.Empty(secondRun.Members());
 
             // stop -f kills at once: the witness never sees SIGTERM.
-            run = PidNamespace.Of(afterRestart);
+            using var thirdRun = PidNamespace.Of(afterRestart);
             await PlantStopWitnessAsync("it-life");
             await Incus("stop", "-f", "it-life");
             Assert.False(StopWitnessWrote("it-life"), "incus stop -f let the container's processes handle SIGTERM");
-            await AssertStoppedWithNoProcessesAsync("it-life", run);
+            await AssertStoppedWithNoProcessesAsync("it-life", thirdRun);
 
             await Incus("start", "it-life");
-            run = PidNamespace.Of(await InitPidAsync("it-life"));
+            using var lastRun = PidNamespace.Of(await InitPidAsync("it-life"));
             var refused = await Command.RunAsync(Stage.Cli, ["delete", "it-life"], CliEnvironment);
             Assert.NotEqual(0, refused.ExitCode);
             Assert.Contains("currently running", refused.Error);
             Assert.Equal("Running", (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-life/state")).Metadata.GetProperty("status").GetString());
             await Incus("delete", "-f", "it-life");
             Assert.Equal(404, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-life")).Status);
-            Assert.Empty(PidNamespace.Members(run));
+            Assert.Empty(lastRun.Members());
             Assert.DoesNotContain("it-life", (await Incus("list")).Output);
         }
         finally

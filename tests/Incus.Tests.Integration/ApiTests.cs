@@ -42,6 +42,19 @@ public sealed class ApiTests(DaemonFixture fixture)
     }
 
     [Fact]
+    public async Task ApiExtensionsAdvertiseWhatTheLxdClientNeedsForLists()
+    {
+        // lxc list from LXD 5.0 refuses to run, or drops rows, unless the server names these.
+        var extensions = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0")).Metadata.GetProperty("api_extensions")
+            .EnumerateArray().Select(e => e.GetString()!).ToList();
+        foreach (string name in new[] { "api_filtering", "container_full", "instance_get_full", "instances", "etag", "patch" })
+        {
+            Assert.Contains(name, extensions);
+        }
+        Assert.Equal(extensions.Count, extensions.Distinct().Count());
+    }
+
+    [Fact]
     public async Task UnknownPathsAre404Json()
     {
         var answer = await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/no-such-thing");

@@ -82,6 +82,47 @@ public sealed class ImageTests(DaemonFixture fixture)
         Assert.DoesNotContain(fingerprint, ImageFiles());
     }
 
+    [Fact]
+    public async Task OlderClientsXLxdUploadHeadersAreHonoured()
+    {
+        string fingerprint = await BusyboxImage.FingerprintAsync();
+        await DeleteIfPresentAsync(fingerprint);
+        try
+        {
+            // The LXD 5.0 client's image upload names everything with X-LXD-*, never X-Incus-*.
+            var mismatch = await UploadAsync(await BusyboxImage.PathAsync(), new Dictionary<string, string> { ["X-LXD-fingerprint"] = new string('0', 64) });
+            Assert.Equal(400, mismatch.Status);
+            Assert.Contains("Fingerprints don't match", mismatch.Body.GetProperty("error").GetString());
+
+            var upload = await UploadAsync(await BusyboxImage.PathAsync(), new Dictionary<string, string>
+            {
+                ["X-LXD-fingerprint"] = fingerprint,
+                ["X-LXD-public"] = "true",
+                ["X-LXD-filename"] = "from-lxd.tar.gz",
+                ["X-LXD-properties"] = "extra=from%20lxd&os=busybox",
+                ["X-LXD-aliases"] = "lxd-header-a,name=lxd-header-b",
+            });
+            Assert.Equal(202, upload.Status);
+            var done = await UnixHttp.GetAsync(Daemon.SocketPath, $"{upload.Body.GetProperty("operation").GetString()}/wait?timeout=30");
+            Assert.Equal(200, done.Metadata.GetProperty("status_code").GetInt32());
+
+            var image = (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/images/{fingerprint}")).Metadata;
+            Assert.True(image.GetProperty("public").GetBoolean());
+            Assert.Equal("from-lxd.tar.gz", image.GetProperty("filename").GetString());
+            Assert.Equal("from lxd", image.GetProperty("properties").GetProperty("extra").GetString());
+            Assert.Equal(["lxd-header-a", "lxd-header-b"], image.GetProperty("aliases").EnumerateArray().Select(a => a.GetProperty("name").GetString()!).Order().ToArray());
+            foreach (string alias in new[] { "lxd-header-a", "lxd-header-b" })
+            {
+                Assert.Equal(fingerprint, (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/images/aliases/{alias}")).Metadata.GetProperty("target").GetString());
+            }
+        }
+        finally
+        {
+            await DeleteIfPresentAsync(fingerprint);
+        }
+        Assert.Equal(404, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/images/aliases/lxd-header-a")).Status);
+    }
+
     [Theory]
     [InlineData("dotdot")]
     [InlineData("absolute")]

@@ -65,10 +65,113 @@ public sealed class InstanceTests(DaemonFixture fixture)
         return (uid.GetProperty("Hostid").GetInt64(), uid.GetProperty("Maprange").GetInt64());
     }
 
+    /// <summary>
+    /// The top-level lines of the item named <paramref name="name"/> in a YAML list of instances, as
+    /// list --format yaml prints it: items start with "- ", their own keys are indented by two spaces.
+    /// </summary>
+    private static string[] ListedYamlItem(string yaml, string name)
+    {
+        var items = new List<List<string>>();
+        foreach (string line in yaml.Split('\n'))
+        {
+            if (line.StartsWith("- ", StringComparison.Ordinal))
+            {
+                items.Add(["  " + line[2..]]);
+            }
+            else if (items.Count > 0 && line.StartsWith("  ", StringComparison.Ordinal) && !line.StartsWith("   ", StringComparison.Ordinal))
+            {
+                items[^1].Add(line);
+            }
+        }
+        return Assert.Single(items, item => item.Contains($"  name: {name}")).ToArray();
+    }
+
+    private static JsonElement ProfileDevice(string device, string profileJson)
+    {
+        using var profile = JsonDocument.Parse(profileJson);
+        return profile.RootElement.GetProperty("devices").GetProperty(device).Clone();
+    }
+
+    private string InstanceDirectory(string name) => Path.Combine(Daemon.Directory, "storage-pools", "default", "containers", name);
+
+    /// <summary>Where the witness planted by <see cref="PlantStopWitnessAsync"/> writes, inside the container.</summary>
+    private const string StopWitness = "root/stopped-by-sigterm";
+
+    /// <summary>
+    /// Leaves a shell running in the container that writes <see cref="StopWitness"/> into the rootfs when
+    /// SIGTERM reaches it. On a graceful stop the container's init sends every process SIGTERM and only a
+    /// second later SIGKILL; a forced stop kills the whole pid namespace at once. So the file appears after
+    /// a graceful stop and never after a forced one, which tells the two apart from outside.
+    /// </summary>
+    private async Task PlantStopWitnessAsync(string name)
+    {
+        string rootfs = Path.Combine(InstanceDirectory(name), "rootfs");
+        File.Delete(Path.Combine(rootfs, StopWitness));
+        File.Delete(Path.Combine(rootfs, "root", "witness-ready"));
+        (await AttachAsync(name, "/bin/sh", "-c",
+            $"(trap 'echo graceful > /{StopWitness}; exit 0' TERM; : > /root/witness-ready; while :; do sleep 1; done) </dev/null >/dev/null 2>&1 &"))
+            .EnsureSuccess("plant the stop witness");
+        // The trap is set before the ready file is written; stopping earlier would race the subshell.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!File.Exists(Path.Combine(rootfs, "root", "witness-ready")))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the stop witness in {name} did not start");
+            await Task.Delay(20);
+        }
+    }
+
+    private bool StopWitnessWrote(string name) => File.Exists(Path.Combine(InstanceDirectory(name), "rootfs", StopWitness));
+
+    /// <summary>The instance is Stopped, nothing is left in its pid namespace, and its LXC monitor is gone.</summary>
+    private async Task AssertStoppedWithNoProcessesAsync(string name, PidNamespace pidNamespace)
+    {
+        Assert.Equal("Stopped", (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/instances/{name}/state")).Metadata.GetProperty("status").GetString());
+        Assert.Empty(pidNamespace.Members());
+        Assert.Equal("", (await Command.RunAsync("/usr/bin/pgrep", "-f", $"lxc monitor\\] {LxcPath} {name}")).Output.Trim());
+    }
+
+    private async Task<int> InitPidAsync(string name)
+    {
+        var state = (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/instances/{name}/state")).Metadata;
+        Assert.Equal("Running", state.GetProperty("status").GetString());
+        return state.GetProperty("pid").GetInt32();
+    }
+
+    /// <summary>
+    /// The mounts that involve the daemon's directory, as the test process (the host's namespace) and the
+    /// daemon's own mount namespace (ip netns exec gives it one) each see them.
+    /// </summary>
+    private Dictionary<string, IReadOnlyList<string>> DaemonMounts() => new()
+    {
+        ["host"] = MountTable.Under(Environment.ProcessId, Daemon.Directory),
+        ["incusd"] = MountTable.Under(Daemon.SupervisorPid, Daemon.Directory),
+        ["lxc helper"] = MountTable.Under(Daemon.HelperPid("lxc"), Daemon.Directory),
+    };
+
+    private void AssertMountsUnchanged(Dictionary<string, IReadOnlyList<string>> before, string name)
+    {
+        var after = DaemonMounts();
+        foreach (var (view, lines) in before)
+        {
+            Assert.True(lines.SequenceEqual(after[view]), $"{view} mounts changed:\nbefore:\n{string.Join('\n', lines)}\nafter:\n{string.Join('\n', after[view])}");
+            Assert.DoesNotContain(after[view], line => line.Contains(InstanceDirectory(name), StringComparison.Ordinal)
+                || line.Contains(Path.Combine(LxcPath, name), StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// Asserts that, in <paramref name="yaml"/> as config show prints it, the device's own block under
+    /// <c>devices:</c> has the key with the value; a key of another device or of expanded_devices does not count.
+    /// </summary>
+    private static void AssertShownDeviceKey(string yaml, string device, string key, string value) =>
+        Assert.Matches(new System.Text.RegularExpressions.Regex(
+            $"(?m)^devices:\\n(?:  .*\\n)*?  {device}:\\n(?:    .*\\n)*?    {key}: \"?{value}\"?$"), yaml.Replace("\r\n", "\n", StringComparison.Ordinal));
+
     [Fact]
     public async Task ALaunchedContainerRunsUnprivilegedHidesHostNamesAndLeavesNothingBehind()
     {
         await PrepareAsync();
+        var mountsBefore = DaemonMounts();
         var created = await CreateAsync("it-c1", start: true);
         Assert.Equal(200, created.GetProperty("status_code").GetInt32());
         try
@@ -84,6 +187,9 @@ public sealed class InstanceTests(DaemonFixture fixture)
             Assert.Equal("0", (await AttachAsync("it-c1", "/bin/busybox", "id", "-u")).EnsureSuccess("id").Output.Trim());
             Assert.Equal("", (await AttachAsync("it-c1", "/bin/busybox", "ls", "/sys/kernel/slab")).EnsureSuccess("ls slab").Output.Trim());
             Assert.Equal("", (await AttachAsync("it-c1", "/bin/busybox", "cat", "/proc/sched_debug")).Output.Trim());
+            // The container's root is the pool's rootfs directory, so a mount of it left behind would
+            // show up in the tables compared at the end.
+            Assert.Contains(MountTable.Under(pid, InstanceDirectory("it-c1")), line => line.Split(' ')[4] == "/");
 
             Assert.Contains((await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetProperty("used_by").EnumerateArray(),
                 u => u.GetString() == "/1.0/instances/it-c1");
@@ -108,6 +214,7 @@ public sealed class InstanceTests(DaemonFixture fixture)
         Assert.False(Directory.Exists(Path.Combine(Daemon.Directory, "storage-pools", "default", "containers", "it-c1")));
         Assert.False(Directory.Exists(Path.Combine(LxcPath, "it-c1")));
         Assert.Equal("", (await Command.RunAsync("/usr/bin/pgrep", "-f", $"lxc monitor\\] {LxcPath} it-c1")).Output.Trim());
+        AssertMountsUnchanged(mountsBefore, "it-c1");
     }
 
     [Fact]
@@ -165,6 +272,10 @@ public sealed class InstanceTests(DaemonFixture fixture)
             Assert.Equal("0 0 4294967295", string.Join(' ', File.ReadAllText($"/proc/{pid}/uid_map").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
             var owner = (await Command.RunAsync("/usr/bin/stat", "-c", "%u %a", Path.Combine(Daemon.Directory, "storage-pools", "default", "containers", "it-priv"))).EnsureSuccess("stat");
             Assert.Equal("0 100", owner.Output.Trim());
+            // Without a user namespace nothing but the masks keeps the host's kernel object names out of
+            // view: root in this container could read them otherwise.
+            Assert.Equal("", (await AttachAsync("it-priv", "/bin/busybox", "ls", "/sys/kernel/slab")).EnsureSuccess("ls slab").Output.Trim());
+            Assert.Equal("", (await AttachAsync("it-priv", "/bin/busybox", "cat", "/proc/sched_debug")).Output.Trim());
         }
         finally
         {
@@ -209,7 +320,20 @@ public sealed class InstanceTests(DaemonFixture fixture)
                 Assert.Contains(json.RootElement.EnumerateArray(), i => i.GetProperty("name").GetString() == "it-lxc");
             }
             Assert.Contains("Status: RUNNING", (await Lxc("info", "it-lxc")).Output);
+            using var firstRun = PidNamespace.Of(await InitPidAsync("it-lxc"));
+            await PlantStopWitnessAsync("it-lxc");
             await Lxc("stop", "it-lxc", "--force");
+            Assert.False(StopWitnessWrote("it-lxc"), "a forced stop let the container's processes handle SIGTERM");
+            await AssertStoppedWithNoProcessesAsync("it-lxc", firstRun);
+            Assert.Contains("it-lxc,STOPPED", (await Lxc("list", "--format", "csv", "-c", "ns")).Output);
+            await Lxc("start", "it-lxc");
+
+            // A plain stop asks the container's init to shut down, which sends SIGTERM to every process first.
+            using var secondRun = PidNamespace.Of(await InitPidAsync("it-lxc"));
+            await PlantStopWitnessAsync("it-lxc");
+            await Lxc("stop", "it-lxc");
+            Assert.True(StopWitnessWrote("it-lxc"), "lxc stop without --force did not shut the container down gracefully");
+            await AssertStoppedWithNoProcessesAsync("it-lxc", secondRun);
             Assert.Contains("it-lxc,STOPPED", (await Lxc("list", "--format", "csv", "-c", "ns")).Output);
             await Lxc("start", "it-lxc");
             await Lxc("delete", "-f", "it-lxc");
@@ -267,6 +391,20 @@ public sealed class InstanceTests(DaemonFixture fixture)
                 var devices = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-cfg")).Metadata.GetProperty("devices");
                 Assert.Equal("default", devices.GetProperty("root").GetProperty("pool").GetString());
                 Assert.Equal(before, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetRawText());
+
+                // The profile's eth0 has no mtu: the override must carry the new key and copy the others.
+                Assert.False(ProfileDevice("eth0", before).TryGetProperty("mtu", out _));
+                var nic = await Command.RunAsync("/usr/bin/lxc", ["config", "device", "override", "it-cfg", "eth0", "mtu=1400"], environment, timeout: TimeSpan.FromSeconds(60));
+                Assert.True(nic.ExitCode == 0, nic.Error);
+                var overriddenNic = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-cfg")).Metadata;
+                Assert.Equal("1400", overriddenNic.GetProperty("devices").GetProperty("eth0").GetProperty("mtu").GetString());
+                Assert.Equal(ProfileDevice("eth0", before).GetProperty("network").GetString(),
+                    overriddenNic.GetProperty("devices").GetProperty("eth0").GetProperty("network").GetString());
+                Assert.Equal("1400", overriddenNic.GetProperty("expanded_devices").GetProperty("eth0").GetProperty("mtu").GetString());
+                var shownNic = await Command.RunAsync("/usr/bin/lxc", ["config", "show", "it-cfg"], environment, timeout: TimeSpan.FromSeconds(60));
+                Assert.True(shownNic.ExitCode == 0, shownNic.Error);
+                AssertShownDeviceKey(shownNic.Output, "eth0", "mtu", "1400");
+                Assert.Equal(before, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetRawText());
             }
             finally
             {
@@ -300,6 +438,21 @@ public sealed class InstanceTests(DaemonFixture fixture)
             var again = await Command.RunAsync(Stage.Cli, ["config", "device", "override", "it-cli", "root"], CliEnvironment);
             Assert.Contains("already exists", again.Error);
 
+            // A profile NIC overridden with a key the profile does not set: the instance gets the whole
+            // device with the new key, the profile stays as it was, and the running container uses it.
+            Assert.False(ProfileDevice("eth0", profileBefore).TryGetProperty("mtu", out _));
+            await Incus("config", "device", "override", "it-cli", "eth0", "mtu=1400");
+            var withNic = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-cli")).Metadata;
+            Assert.Equal("1400", withNic.GetProperty("devices").GetProperty("eth0").GetProperty("mtu").GetString());
+            Assert.Equal(ProfileDevice("eth0", profileBefore).GetProperty("network").GetString(),
+                withNic.GetProperty("devices").GetProperty("eth0").GetProperty("network").GetString());
+            AssertShownDeviceKey((await Incus("config", "show", "it-cli")).Output, "eth0", "mtu", "1400");
+            Assert.Equal(profileBefore, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/profiles/default")).Metadata.GetRawText());
+            await Incus("start", "it-cli");
+            Assert.Equal("1400", (await AttachAsync("it-cli", "/bin/busybox", "cat", "/sys/class/net/eth0/mtu")).EnsureSuccess("read the mtu").Output.Trim());
+            await Incus("stop", "-f", "it-cli");
+            await Incus("config", "device", "remove", "it-cli", "eth0");
+
             await Incus("config", "device", "set", "it-cli", "root", "pool=default");
             var unsetPool = await Command.RunAsync(Stage.Cli, ["config", "device", "unset", "it-cli", "root", "pool"], CliEnvironment);
             Assert.Equal(1, unsetPool.ExitCode);
@@ -325,6 +478,128 @@ public sealed class InstanceTests(DaemonFixture fixture)
         finally
         {
             await DeleteAsync("it-cli");
+        }
+    }
+
+    [Fact]
+    public async Task TheCliStartsStopsRestartsShowsListsAndDeletes()
+    {
+        await PrepareAsync();
+        async Task<Command.Result> Incus(params string[] arguments) =>
+            (await Command.RunAsync(Stage.Cli, arguments, CliEnvironment, timeout: TimeSpan.FromSeconds(120))).EnsureSuccess($"incus {string.Join(' ', arguments)}");
+        var mountsBefore = DaemonMounts();
+        try
+        {
+            await Incus("init", Image, "it-life");
+            Assert.Equal("Stopped", (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-life/state")).Metadata.GetProperty("status").GetString());
+            await Incus("start", "it-life");
+            int pid = await InitPidAsync("it-life");
+
+            var info = (await Incus("info", "it-life")).Output.Split('\n');
+            Assert.Contains("Name: it-life", info);
+            Assert.Contains("Status: RUNNING", info);
+            Assert.Contains($"PID: {pid}", info);
+            var table = (await Incus("list")).Output.Split('\n');
+            Assert.Contains(table, row => System.Text.RegularExpressions.Regex.IsMatch(row, @"^\|\s*it-life\s*\|\s*RUNNING\s*\|"));
+            Assert.Contains("  status: Running", ListedYamlItem((await Incus("list", "--format", "yaml")).Output, "it-life"));
+
+            // Plain stop: init shuts down, its processes get SIGTERM, and nothing outlives it.
+            using var firstRun = PidNamespace.Of(pid);
+            await PlantStopWitnessAsync("it-life");
+            // The scan that must come back empty after the stop finds init and the witness now.
+            Assert.Contains(pid, firstRun.Members());
+            Assert.True(firstRun.Members().Count >= 2, "the stop witness is not in the container's pid namespace");
+            await Incus("stop", "it-life");
+            Assert.True(StopWitnessWrote("it-life"), "incus stop without -f did not shut the container down gracefully");
+            await AssertStoppedWithNoProcessesAsync("it-life", firstRun);
+            Assert.Contains("Status: STOPPED", (await Incus("info", "it-life")).Output.Split('\n'));
+            Assert.Contains("  status: Stopped", ListedYamlItem((await Incus("list", "--format", "yaml")).Output, "it-life"));
+
+            // Restart is a graceful stop and a start: a new init in a new pid namespace, the old one empty.
+            await Incus("start", "it-life");
+            int beforeRestart = await InitPidAsync("it-life");
+            using var secondRun = PidNamespace.Of(beforeRestart);
+            await PlantStopWitnessAsync("it-life");
+            await Incus("restart", "it-life");
+            int afterRestart = await InitPidAsync("it-life");
+            Assert.NotEqual(beforeRestart, afterRestart);
+            Assert.True(StopWitnessWrote("it-life"), "incus restart did not stop the container gracefully");
+            Assert.Empty(secondRun.Members());
+
+            // stop -f kills at once: the witness never sees SIGTERM.
+            using var thirdRun = PidNamespace.Of(afterRestart);
+            await PlantStopWitnessAsync("it-life");
+            await Incus("stop", "-f", "it-life");
+            Assert.False(StopWitnessWrote("it-life"), "incus stop -f let the container's processes handle SIGTERM");
+            await AssertStoppedWithNoProcessesAsync("it-life", thirdRun);
+
+            await Incus("start", "it-life");
+            using var lastRun = PidNamespace.Of(await InitPidAsync("it-life"));
+            var refused = await Command.RunAsync(Stage.Cli, ["delete", "it-life"], CliEnvironment);
+            Assert.NotEqual(0, refused.ExitCode);
+            Assert.Contains("currently running", refused.Error);
+            Assert.Equal("Running", (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-life/state")).Metadata.GetProperty("status").GetString());
+            await Incus("delete", "-f", "it-life");
+            Assert.Equal(404, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/it-life")).Status);
+            Assert.Empty(lastRun.Members());
+            Assert.DoesNotContain("it-life", (await Incus("list")).Output);
+        }
+        finally
+        {
+            await DeleteAsync("it-life");
+        }
+        Assert.False(Directory.Exists(InstanceDirectory("it-life")));
+        Assert.False(Directory.Exists(Path.Combine(LxcPath, "it-life")));
+        Assert.Equal("", (await Command.RunAsync("/usr/bin/pgrep", "-f", $"lxc monitor\\] {LxcPath} it-life")).Output.Trim());
+        AssertMountsUnchanged(mountsBefore, "it-life");
+    }
+
+    [Fact]
+    public async Task ListsHonourFiltersAndTheLegacyContainersPathsServeInstances()
+    {
+        await PrepareAsync();
+        async Task<string[]> Names(string query)
+        {
+            var answer = await UnixHttp.GetAsync(Daemon.SocketPath, query);
+            Assert.True(answer.Status == 200, $"{query}: {answer.Status} {answer.Error}");
+            return answer.Metadata.EnumerateArray()
+                .Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetProperty("name").GetString()!)
+                .Where(n => n.Contains("it-filter", StringComparison.Ordinal)).Order().ToArray();
+        }
+        string Filter(string expression) => Uri.EscapeDataString(expression);
+        try
+        {
+            Assert.Equal(200, (await CreateAsync("it-filter-up", start: true)).GetProperty("status_code").GetInt32());
+            Assert.Equal(200, (await CreateAsync("it-filter-down", start: false, new Dictionary<string, string> { ["user.team"] = "qa" })).GetProperty("status_code").GetInt32());
+
+            Assert.Equal(["/1.0/instances/it-filter-down", "/1.0/instances/it-filter-up"], await Names("/1.0/instances"));
+            Assert.Equal(["/1.0/instances/it-filter-up"], await Names($"/1.0/instances?filter={Filter("name eq it-filter-up")}"));
+            Assert.Equal(["it-filter-up"], await Names($"/1.0/instances?recursion=1&filter={Filter("status eq Running")}"));
+            Assert.Equal(["it-filter-down"], await Names($"/1.0/instances?recursion=2&filter={Filter("status eq Stopped")}"));
+            Assert.Equal(["it-filter-down"], await Names($"/1.0/instances?recursion=1&filter={Filter("config.user.team eq qa")}"));
+            Assert.Equal(["it-filter-up"], await Names($"/1.0/instances?recursion=1&filter={Filter("not name eq it-filter-down")}"));
+            Assert.Equal(["it-filter-down", "it-filter-up"],
+                await Names($"/1.0/instances?recursion=1&filter={Filter("name eq it-filter-up or status eq Stopped")}"));
+            Assert.Empty(await Names($"/1.0/instances?recursion=1&filter={Filter("name eq it-filter-up and status eq Stopped")}"));
+            var bad = await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/instances?filter={Filter("name gt a")}");
+            Assert.Equal(400, bad.Status);
+            Assert.Contains("unknown operator", bad.Error);
+
+            // pylxd 2.2 speaks only /1.0/containers: the same instances under the old name, with their state.
+            Assert.Equal(["/1.0/containers/it-filter-down", "/1.0/containers/it-filter-up"], await Names("/1.0/containers"));
+            Assert.Equal(["/1.0/containers/it-filter-up"], await Names($"/1.0/containers?filter={Filter("status eq Running")}"));
+            var legacy = await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/containers/it-filter-up");
+            Assert.Equal(200, legacy.Status);
+            Assert.Equal("it-filter-up", legacy.Metadata.GetProperty("name").GetString());
+            Assert.Equal("Running", legacy.Metadata.GetProperty("status").GetString());
+            Assert.Equal(await InitPidAsync("it-filter-up"),
+                (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/containers/it-filter-up/state")).Metadata.GetProperty("pid").GetInt32());
+            Assert.Equal(404, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/containers/it-filter-none")).Status);
+        }
+        finally
+        {
+            await DeleteAsync("it-filter-up");
+            await DeleteAsync("it-filter-down");
         }
     }
 

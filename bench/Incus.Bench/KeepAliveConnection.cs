@@ -48,7 +48,7 @@ public sealed class KeepAliveConnection : IDisposable
         {
             var socket = _target.Tls is null
                 ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-                : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                : NamespacedSocket.CreateTcp(_target.Tls.NetworkNamespace);
             try
             {
                 if (_target.Tls is not { } tls)

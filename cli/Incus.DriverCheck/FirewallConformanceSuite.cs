@@ -108,7 +108,7 @@ public sealed class FirewallConformanceSuite : IConformanceSuite
             await driver.ProbeAsync(run.Net, run.CancellationToken).WaitAsync(CallLimit, run.CancellationToken).ConfigureAwait(false)
                 ? "ProbeAsync returned true"
                 : throw new CheckFailedException("ProbeAsync returned false in a fresh network namespace with the net helper")),
-        ("control: without a filter, every forged frame of this suite reaches the victim", async run =>
+        ("control: without a filter, every forged frame of this suite gets through", async run =>
         {
             await run.ClearAsync(SpoofTestbed.Attacker).ConfigureAwait(false);
             return await run.ExpectAsync(
@@ -121,7 +121,9 @@ public sealed class FirewallConformanceSuite : IConformanceSuite
                 Arrives("forged IPv6 source", Udp6("'2001:db8::250'")),
                 RouterAdvert("router advertisement", mustArrive: true),
                 Arrives("802.1Q-tagged IPv4", Tagged),
-                Arrives("ethertype 0x88b5", UnknownEthertype)).ConfigureAwait(false);
+                Arrives("802.1ad (QinQ) double-tagged IPv4", DoubleTagged),
+                Arrives("ethertype 0x88b5", UnknownEthertype),
+                ArrivesAtHost("DHCP discover from a forged MAC, at the host", DhcpDiscover(SpoofTestbed.SpoofedMac, SpoofTestbed.SpoofedMac))).ConfigureAwait(false);
         }),
         ("MAC filter: a forged Ethernet source is dropped", async run =>
         {
@@ -158,6 +160,15 @@ public sealed class FirewallConformanceSuite : IConformanceSuite
                 Dropped("gratuitous ARP for the victim's address", Arp("a['mac']", "b['ip4']")),
                 Arrives("genuine ARP", Arp("a['mac']", "a['ip4']"))).ConfigureAwait(false);
         }),
+        ("IPv4 filter: a DHCP discover from a forged MAC, or for a forged client address, does not reach the host", async run =>
+        {
+            await run.ApplyAsync(Ipv4Filter).ConfigureAwait(false);
+            // Rule order (CVE-2025-52889/52890): the DHCP exception for 0.0.0.0 must not come before the MAC check.
+            return await run.ExpectAsync(
+                DroppedAtHost("DHCP discover from a forged MAC", DhcpDiscover(SpoofTestbed.SpoofedMac, SpoofTestbed.SpoofedMac)),
+                DroppedAtHost("DHCP discover naming a forged client address", DhcpDiscover(SpoofTestbed.Attacker.Mac, SpoofTestbed.SpoofedMac)),
+                ArrivesAtHost("genuine DHCP discover", DhcpDiscover(SpoofTestbed.Attacker.Mac, SpoofTestbed.Attacker.Mac))).ConfigureAwait(false);
+        }),
         ("IPv6 filter: a forged IPv6 source is dropped", async run =>
         {
             await run.ApplyAsync(Ipv6Filter).ConfigureAwait(false);
@@ -184,6 +195,25 @@ public sealed class FirewallConformanceSuite : IConformanceSuite
         {
             await run.ApplyAsync(Ipv4Filter).ConfigureAwait(false);
             return await run.ExpectAsync(Dropped("802.1Q-tagged IPv4", Tagged), Arrives("the same frame untagged", Udp4("a['ip4']"))).ConfigureAwait(false);
+        }),
+        ("IP filter: an 802.1ad (QinQ) double-tagged IPv4 frame is dropped", async run =>
+        {
+            await run.ApplyAsync(Ipv6Filter).ConfigureAwait(false);
+            return await run.ExpectAsync(Dropped("802.1ad (QinQ) double-tagged IPv4", DoubleTagged), Arrives("the same frame untagged", Udp4("a['ip4']")))
+                .ConfigureAwait(false);
+        }),
+        ("both families none: the NIC's own ARP, IPv4 and IPv6 pass while allowed, and none of them once both families are none", async run =>
+        {
+            // The allowed phase is the twin: the same genuine frames must arrive first, so a dead counter cannot pass.
+            await run.ApplyAsync(Ipv4Filter with { Ipv6Allowed = [SpoofTestbed.Attacker.Ipv6] }).ConfigureAwait(false);
+            string allowed = await run.ExpectAsync(
+                Arrives("genuine ARP", Arp("a['mac']", "a['ip4']")), Arrives("genuine IPv4", Udp4("a['ip4']")), Arrives("genuine IPv6", Udp6("a['ip6']")))
+                .ConfigureAwait(false);
+            await run.ApplyAsync(MacFilter with { MacFiltering = false, Ipv4Allowed = [], Ipv6Allowed = [] }).ConfigureAwait(false);
+            string none = await run.ExpectAsync(
+                Dropped("genuine ARP", Arp("a['mac']", "a['ip4']")), Dropped("genuine IPv4", Udp4("a['ip4']")), Dropped("genuine IPv6", Udp6("a['ip6']")),
+                Dropped("802.1ad (QinQ) double-tagged IPv4", DoubleTagged), Dropped("ethertype 0x88b5", UnknownEthertype)).ConfigureAwait(false);
+            return $"allowed: {allowed}; none: {none}";
         }),
         ("IP filter: an unknown ethertype (0x88b5) is dropped", async run =>
         {
@@ -246,6 +276,16 @@ public sealed class FirewallConformanceSuite : IConformanceSuite
     private static string Tagged =>
         $"Ether(src=a['mac'],dst='{Broadcast}')/Dot1Q(vlan=5)/IP(src=a['ip4'],dst='255.255.255.255')/UDP(sport=40000,dport=40000)/Raw(load=marker)";
 
+    // Service provider tag (0x88a8) outside, customer tag inside: a second way to hide IPv4 from IP-layer checks.
+    private static string DoubleTagged =>
+        $"Ether(src=a['mac'],dst='{Broadcast}',type=0x88a8)/Dot1AD(vlan=5)/Dot1Q(vlan=6)/IP(src=a['ip4'],dst='255.255.255.255')/UDP(sport=40000,dport=40000)/Raw(load=marker)";
+
+    // A DHCPDISCOVER from 0.0.0.0 with the Ethernet source and client hardware address (chaddr) given;
+    // the marker rides in the BOOTP file field, which no filter reads.
+    private static string DhcpDiscover(string etherSource, string clientAddress) =>
+        $"Ether(src='{etherSource}',dst='{Broadcast}')/IP(src='0.0.0.0',dst='255.255.255.255')/UDP(sport=68,dport=67)"
+        + $"/BOOTP(chaddr=bytes.fromhex('{clientAddress.Replace(":", "", StringComparison.Ordinal)}'),xid=7,file=marker)/DHCP(options=[('message-type','discover'),'end'])";
+
     private static string UnknownEthertype => $"Ether(src=a['mac'],dst='{Broadcast}',type=0x88b5)/Raw(load=marker)";
 
     // Sent from the attacker's own allowed address, so only the RA rule can stop it. The prefix it
@@ -265,6 +305,10 @@ public sealed class FirewallConformanceSuite : IConformanceSuite
     private static FrameCase Arrives(string description, string frame) => new(description, frame, MustArrive: true);
 
     private static FrameCase Dropped(string description, string frame) => new(description, frame, MustArrive: false);
+
+    private static FrameCase ArrivesAtHost(string description, string frame) => new(description, frame, MustArrive: true, AtHost: true);
+
+    private static FrameCase DroppedAtHost(string description, string frame) => new(description, frame, MustArrive: false, AtHost: true);
 
     private static FrameCase Arrives(string description, (string Target, string Mac) advert) => NeighborAdvertCase(description, advert.Target, advert.Mac, true);
 

@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Incus.DriverCheck;
 
 /// <summary>
-/// Counts the frames that arrive on the victim's interface and contain given byte patterns: an
-/// AF_PACKET socket in one python3 process inside the victim's namespace, kept for the whole run.
-/// Frames the victim sends itself are not counted.
+/// Counts the frames that arrive on an interface (the victim's, or the host's bridge) and contain
+/// given byte patterns: an AF_PACKET socket in one python3 process inside that interface's namespace,
+/// kept for the whole run. Frames the interface sends itself are not counted.
 /// </summary>
 public sealed class FrameCounter : IAsyncDisposable
 {
@@ -50,8 +50,8 @@ public sealed class FrameCounter : IAsyncDisposable
 
     private FrameCounter(PythonChild python) => _python = python;
 
-    /// <param name="enter">The command prefix that enters the victim's network namespace.</param>
-    /// <param name="device">The victim's interface there.</param>
+    /// <param name="enter">The command prefix that enters the interface's network namespace.</param>
+    /// <param name="device">The interface there.</param>
     public static async Task<FrameCounter> StartAsync(IReadOnlyList<string> enter, string device)
     {
         var python = PythonChild.Start(enter, Script, device);

@@ -14,7 +14,7 @@ public sealed class FrameSender : IAsyncDisposable
 
     private const string Script = """
         import json, sys
-        from scapy.all import conf, Ether, ARP, IP, IPv6, UDP, Raw, Padding, Dot1Q
+        from scapy.all import conf, Ether, ARP, IP, IPv6, UDP, Raw, Padding, Dot1Q, Dot1AD, BOOTP, DHCP
         from scapy.layers.inet6 import ICMPv6ND_NA, ICMPv6ND_RA, ICMPv6NDOptDstLLAddr, ICMPv6NDOptPrefixInfo
         a, b = json.loads(sys.argv[2]), json.loads(sys.argv[3])
         s = conf.L2socket(iface=sys.argv[1])

@@ -30,6 +30,7 @@ public sealed class SpoofTestbed : IAsyncDisposable
     private IsolatedNetHelper? _helper;
     private FrameSender? _sender;
     private FrameCounter? _counter;
+    private FrameCounter? _hostCounter;
 
     private SpoofTestbed()
     {
@@ -64,6 +65,9 @@ public sealed class SpoofTestbed : IAsyncDisposable
         var victim = await AddPeerAsync(Victim).ConfigureAwait(false);
         _counter = await FrameCounter.StartAsync(victim.Enter, PeerDevice).ConfigureAwait(false);
         _owned.Add(_counter);
+        // The host's side: what the bridge delivers up to its own interface, after the input hooks.
+        _hostCounter = await FrameCounter.StartAsync(Helper.Namespace.Enter, Bridge).ConfigureAwait(false);
+        _owned.Add(_hostCounter);
         _sender = await FrameSender.StartAsync(attacker.Enter, PeerDevice, Attacker, Victim).ConfigureAwait(false);
         _owned.Add(_sender);
     }
@@ -84,26 +88,32 @@ public sealed class SpoofTestbed : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends every case's frames from the attacker and counts, at the victim, the frames of each. Each
-    /// case gets its own marker, so one case's frames cannot be counted for another's.
+    /// Sends every case's frames from the attacker and counts, at the victim (or at the host, for a case
+    /// that says so), the frames of each. Each case gets its own marker, so one case's frames cannot be
+    /// counted for another's.
     /// </summary>
     public async Task<IReadOnlyList<(FrameCase Case, int Arrived)>> MeasureAsync(IReadOnlyList<FrameCase> cases)
     {
         var sender = _sender ?? throw new InvalidOperationException("the testbed is not set up");
         var counter = _counter ?? throw new InvalidOperationException("the testbed is not set up");
+        var hostCounter = _hostCounter ?? throw new InvalidOperationException("the testbed is not set up");
         var markers = cases.Select(_ => Encoding.ASCII.GetBytes("incus-check-" + Guid.NewGuid().ToString("N")[..12])).ToList();
         var patterns = cases.Select((c, i) => c.Pattern ?? markers[i]).ToList();
         if (patterns.Select(Convert.ToHexString).Distinct(StringComparer.Ordinal).Count() != patterns.Count)
         {
             throw new InvalidOperationException("two frame cases of one check look for the same bytes; the counts would mix");
         }
-        await counter.WatchAsync(patterns).ConfigureAwait(false);
+        await Task.WhenAll(counter.WatchAsync(patterns), hostCounter.WatchAsync(patterns)).ConfigureAwait(false);
         for (int i = 0; i < cases.Count; i++)
         {
             await sender.SendAsync(cases[i].Frame, markers[i], Copies).ConfigureAwait(false);
         }
-        var counts = await counter.ReportAsync(cases.Count).ConfigureAwait(false);
-        return cases.Select((c, i) => (c, counts[i])).ToList();
+        // Together: each report waits a moment for frames in flight, and the two moments may overlap.
+        var victimReport = counter.ReportAsync(cases.Count);
+        var hostReport = hostCounter.ReportAsync(cases.Count);
+        await Task.WhenAll(victimReport, hostReport).ConfigureAwait(false);
+        var (counts, hostCounts) = (await victimReport.ConfigureAwait(false), await hostReport.ConfigureAwait(false));
+        return cases.Select((c, i) => (c, c.AtHost ? hostCounts[i] : counts[i])).ToList();
     }
 
     /// <summary>The firewall objects in the helper's namespace, which only the driver under test writes to.</summary>

@@ -3,7 +3,8 @@ namespace Incus.Tests.Integration;
 /// <summary>
 /// packaging/build-debs.sh on the stage: the .deb files build, <c>dpkg-deb -c</c> shows the layout that
 /// docs/packagers.md documents, dpkg unpacks them together into a clean root, and a daemon run from that
-/// root without the firewall-xt package loads the other plugins and reports no xtables.
+/// root without the firewall-xt package loads the other plugins, and asked for xtables reports that no such
+/// firewall plugin is installed.
 /// </summary>
 public sealed class DebianPackageTests(DebianPackages packages) : IClassFixture<DebianPackages>
 {
@@ -102,7 +103,21 @@ public sealed class DebianPackageTests(DebianPackages packages) : IClassFixture<
         var loaded = environment.GetProperty("plugins").EnumerateArray()
             .Where(p => p.GetProperty("status").GetString() == "loaded").Select(p => p.GetProperty("name").GetString()).ToList();
         Assert.Equal(Plugins.Where(p => p != "firewall-xt"), loaded.Order(StringComparer.Ordinal));
-        Assert.DoesNotContain("xtables", environment.GetProperty("firewall").GetString());
         Assert.Contains("dir", environment.GetProperty("storage").GetString()!.Split(" | "));
+        Assert.Equal("nftables", environment.GetProperty("firewall").GetString());
+
+        // Asking for xtables by name is what shows it unavailable: with the package installed the
+        // restarted core would use it (FirewallDriverSwitchTests), without it there is no driver at all.
+        await daemon.ApiAsync(HttpMethod.Patch, "/1.0", new { config = new Dictionary<string, string> { ["firewall.driver"] = "xtables" } });
+        int core = daemon.CorePid;
+        (await Command.RunAsync("/bin/kill", "-9", core.ToString(System.Globalization.CultureInfo.InvariantCulture))).EnsureSuccess("kill the core");
+        await daemon.WaitForRestartAsync("incus-core", core, TimeSpan.FromSeconds(30));
+        await daemon.WaitForApiAsync(TimeSpan.FromSeconds(30));
+        var restarted = await UnixHttp.GetAsync(daemon.SocketPath, "/1.0");
+        Assert.Equal("xtables", restarted.Metadata.GetProperty("config").GetProperty("firewall.driver").GetString());
+        Assert.Equal("", restarted.Metadata.GetProperty("environment").GetProperty("firewall").GetString());
+        var reconcile = await daemon.ApiAsync(HttpMethod.Post, "/1.0/firewall/reconcile", new { }, mustSucceed: false);
+        Assert.Equal(503, reconcile.Status);
+        Assert.Contains("firewall.driver=xtables, but no such firewall plugin is installed", reconcile.Error);
     }
 }

@@ -199,6 +199,56 @@ public sealed class RemoteTlsTests(RemoteTlsFixture fixture) : IClassFixture<Rem
         Assert.Equal(403, (await Tls.GetAsync(Address, "/1.0/instances", client)).Status);
     }
 
+    [Fact]
+    public async Task RemovingACertificateEndsItsOpenEventsWebsocketAndOperationWait()
+    {
+        await ListenAsync();
+        var client = await Tls.NewClientCertificateAsync("streaming-client");
+        string token = await NewTokenAsync("streaming-client");
+        Assert.Equal(200, (await Tls.SendAsync(Address, HttpMethod.Post, "/1.0/certificates", JsonSerializer.Serialize(new { trust_token = token }), client)).Status);
+        string fingerprint = await FingerprintAsync(client);
+        // A pending trust token is an operation that stays running: something to long-poll on.
+        var pending = await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Post, "/1.0/certificates", "{\"name\":\"never-used\",\"token\":true}");
+        Assert.True(pending.Status == 202, pending.Body.ToString());
+        string operation = pending.Body.GetProperty("operation").GetString()!;
+
+        await using var events = OpenSslSession.Start(Daemon.Namespace, Address, client);
+        await using var wait = OpenSslSession.Start(Daemon.Namespace, Address, client);
+        try
+        {
+            await events.WriteAsync("GET /1.0/events?type=lifecycle HTTP/1.1\r\nHost: incus\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            await events.WaitForAsync("101 Switching Protocols", TimeSpan.FromSeconds(30));
+            // The websocket really streams to this client while it is trusted.
+            await ListenAsync();
+            await events.WaitForAsync("config-updated", TimeSpan.FromSeconds(30));
+
+            await wait.WriteAsync($"GET {operation}/wait?timeout=120 HTTP/1.1\r\nHost: incus\r\n\r\n");
+            // Time for the wait to pass its trust check. Were it checked only after the removal, it
+            // would be answered 403 on a connection that stays open, and the close below would time out.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.False(wait.HasExited, "the operation wait ended before the certificate was removed");
+            Assert.Equal("", wait.Received);
+
+            Assert.Equal(200, (await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Delete, $"/1.0/certificates/{fingerprint}")).Status);
+
+            Assert.True(await events.ClosesWithinAsync(TimeSpan.FromSeconds(5)), "the events websocket stayed open after its certificate was removed");
+            Assert.True(await wait.ClosesWithinAsync(TimeSpan.FromSeconds(5)), $"the operation wait stayed open after its certificate was removed: {wait.Received}");
+            // Ended by the server, not answered: the wait gave the client nothing.
+            Assert.DoesNotContain("HTTP/1.1", wait.Received);
+        }
+        finally
+        {
+            await UnixHttp.SendAsync(Daemon.SocketPath, HttpMethod.Delete, operation);
+        }
+        Assert.Equal(403, (await Tls.GetAsync(Address, "/1.0/instances", client)).Status);
+        Assert.Equal(403, (await Tls.GetAsync(Address, "/1.0/events", client)).Status);
+        // An aborted wait is a client gone, not a server error.
+        Assert.DoesNotContain($"{operation}/wait failed", Daemon.RecentLog);
+        // Local clients are never cut off by a TLS trust change.
+        Assert.Equal(200, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances")).Status);
+    }
+
     /// <summary>Reads an HTTP response off a raw stream up to its JSON body (the envelope is one line).</summary>
     private static async Task<string> ReadBodyLineAsync(StreamReader reader)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Incus.Bench.Suite;
 
@@ -67,6 +68,7 @@ public sealed class SuiteCommand(SuiteOptions options, TextWriter output)
 
         await MeasureColdStartAndIdleMemoryAsync(ours, daemon, lxd, cancellationToken);
         await MeasureGetAsync(ours, lxd, cancellationToken);
+        await MeasureTlsGetAsync(ours, daemon, lxd, cancellationToken);
         await MeasureContainersAsync(ours, lxd, cancellationToken);
         bool loadClean = await MeasureLoadAsync(ours, daemon, cancellationToken);
         Section("NIC filters (bench/Incus.Bench.Filters)");
@@ -321,6 +323,83 @@ public sealed class SuiteCommand(SuiteOptions options, TextWriter output)
             output.WriteLine($"  {ResultFormatter.FormatRow(oursResult, lxdResult)}");
             Add(new Figure($"get_1_0_c{connections}", $"GET /1.0 keep-alive, {connections} connection{(connections > 1 ? "s" : "")}", "req/s",
                 oursResult.RequestsPerSecond, lxdResult?.RequestsPerSecond, TargetKind.RatioAtLeast, bound, ErrorNote(oursResult, lxdResult)));
+        }
+    }
+
+    /// <summary>
+    /// Issue 8's figure: GET /1.0 over TLS with a client certificate both daemons trust, so both do the
+    /// handshake once per connection and then serve the full (trusted) answer on a keep-alive connection.
+    /// No target is set for it; the ratio is printed for comparison.
+    /// </summary>
+    private async Task MeasureTlsGetAsync(SuiteTarget ours, ThrowawayDaemon? daemon, SuiteTarget? lxd, CancellationToken cancellationToken)
+    {
+        Section("GET /1.0 over TLS (trusted client certificate) on keep-alive connections");
+        X509Certificate2 client = TlsTargets.NewClientCertificate();
+        _cleanups.Add(() =>
+        {
+            client.Dispose();
+            return Task.CompletedTask;
+        });
+        (TlsEndpoint? oursTls, string? oursWhy) = await TlsTargets.PrepareOursAsync(ours.Api, daemon?.NetworkNamespace, client, _cleanups, cancellationToken);
+        if (oursTls is not null)
+        {
+            await RequireTrustedAsync(BenchTarget.Over("ours", null, oursTls), cancellationToken);
+        }
+
+        (TlsEndpoint? lxdTls, string? lxdWhy) = (null, null);
+        if (lxd is not null)
+        {
+            try
+            {
+                (lxdTls, lxdWhy) = await TlsTargets.PrepareLxdAsync(lxd.Api, client, _cleanups, cancellationToken);
+                if (lxdTls is not null)
+                {
+                    output.WriteLine($"  LXD over TLS at {lxdTls.Host}:{lxdTls.Port}");
+                    await RequireTrustedAsync(BenchTarget.Over("lxd", null, lxdTls), cancellationToken);
+                }
+            }
+            catch (Exception ex) when (ex is BenchmarkFailedException || ApiCommand.IsTargetUnavailable(ex))
+            {
+                // LXD is the baseline, not the subject: without it our figure still stands, with the reason noted.
+                (lxdTls, lxdWhy) = (null, $"LXD TLS not measured: {ex.Message}");
+            }
+
+            if (lxdWhy is not null)
+            {
+                Note(lxdWhy);
+            }
+        }
+
+        foreach (int connections in new[] { 1, 16 })
+        {
+            string id = $"get_1_0_tls_c{connections}", title = $"GET /1.0 over TLS keep-alive, {connections} connection{(connections > 1 ? "s" : "")}";
+            if (oursTls is null)
+            {
+                Add(Figure.NotMeasured(id, title, "req/s", TargetKind.None, 0, oursWhy ?? "our TLS listener is not available"));
+                continue;
+            }
+
+            BenchResult oursResult = await new ApiBenchmark(BenchTarget.Over("ours", null, oursTls), "/1.0")
+                .RunAsync(connections, options.ApiRequests, 50, cancellationToken);
+            BenchResult? lxdResult = lxdTls is null ? null : await new ApiBenchmark(BenchTarget.Over("lxd", null, lxdTls), "/1.0")
+                .RunAsync(connections, options.ApiRequests, 50, cancellationToken);
+            output.WriteLine($"  {ResultFormatter.FormatRow(oursResult, lxdResult)}");
+            string note = string.Join("; ", new[] { ErrorNote(oursResult, lxdResult), lxdWhy }.Where(text => text is not null));
+            Add(new Figure(id, title, "req/s", oursResult.RequestsPerSecond, lxdResult?.RequestsPerSecond, TargetKind.None, 0,
+                note.Length == 0 ? null : note));
+        }
+    }
+
+    /// <summary>
+    /// GET /1.0 answers untrusted clients too, so a certificate the server did not take would silently be
+    /// measured as a stranger's; /1.0/instances tells the two apart (403 for a stranger).
+    /// </summary>
+    private static async Task RequireTrustedAsync(BenchTarget target, CancellationToken cancellationToken)
+    {
+        ResponseSummary probe = await new ApiBenchmark(target, "/1.0/instances").ProbeAsync(TimeSpan.FromSeconds(10), cancellationToken);
+        if (probe.StatusCode != 200)
+        {
+            throw new BenchmarkFailedException($"{target.SocketPath} answered GET /1.0/instances over TLS with {probe.StatusCode}: the bench's client certificate is not trusted");
         }
     }
 

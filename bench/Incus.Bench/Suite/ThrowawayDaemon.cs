@@ -27,6 +27,9 @@ public sealed class ThrowawayDaemon : IAsyncDisposable
 
     public string SocketPath => Path.Combine(Directory, "unix.socket");
 
+    /// <summary>The network namespace of the current start (null when stopped); its listeners are reachable only there.</summary>
+    public string? NetworkNamespace => _namespace;
+
     public int SupervisorPid => _supervisor?.Id ?? throw new InvalidOperationException("the daemon is not running");
 
     public string RecentLog => string.Join('\n', _log);

@@ -30,6 +30,12 @@ public sealed class AccessAndErrorMiddleware(RequestDelegate next, ILogger log, 
         {
             await next(context).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The connection is gone (the client left, or its certificate was removed and the request
+            // aborted): there is nobody to answer, and it is no server error to log as one.
+            return;
+        }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
             var (status, message) = ex switch

@@ -60,8 +60,9 @@ public static class EventsEndpoint
         {
             // Listener disconnected.
         }
-        // Answer the client's close frame too, so its CloseAsync completes the handshake.
-        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        // Answer the client's close frame too, so its CloseAsync completes the handshake. Not when the
+        // request was aborted (the client left, or its certificate was revoked): the connection is gone.
+        if (!context.RequestAborted.IsCancellationRequested && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None).ConfigureAwait(false);
         }

@@ -23,6 +23,12 @@ public sealed class TrustStore
         _byFingerprint = Load();
     }
 
+    /// <summary>
+    /// Raised with a fingerprint after its certificate left the store (the in-memory copy already
+    /// without it), so requests that passed their trust check earlier can be ended too.
+    /// </summary>
+    public event Action<string>? Revoked;
+
     public Certificate? Find(string fingerprint) => _byFingerprint.GetValueOrDefault(fingerprint);
 
     public IReadOnlyList<Certificate> All() => _byFingerprint.Values.OrderBy(c => c.Name, StringComparer.Ordinal).ThenBy(c => c.Fingerprint, StringComparer.Ordinal).ToList();
@@ -60,17 +66,23 @@ public sealed class TrustStore
 
     public bool Remove(string fingerprint)
     {
+        bool removed;
         lock (_writes)
         {
-            bool removed = _database.Transaction((connection, transaction) =>
+            removed = _database.Transaction((connection, transaction) =>
             {
                 using var delete = SqlCommands.Create(connection, transaction, "DELETE FROM certificates WHERE fingerprint = $f;");
                 delete.Parameters.AddWithValue("$f", fingerprint);
                 return delete.ExecuteNonQuery() == 1;
             });
             _byFingerprint = Load();
-            return removed;
         }
+        // Outside the lock: listeners abort connections, which must not hold up other trust changes.
+        if (removed)
+        {
+            Revoked?.Invoke(fingerprint);
+        }
+        return removed;
     }
 
     private FrozenDictionary<string, Certificate> Load() =>

@@ -36,10 +36,20 @@ public sealed class BridgeNetworkTests(BridgeNetworkFixture fixture) : IClassFix
         Assert.Equal("0", await Read($"/proc/sys/net/ipv6/conf/{Bridge}/disable_ipv6"));
         Assert.Equal("1", await Read("/proc/sys/net/ipv4/ip_forward"));
         Assert.Equal("1", await Read("/proc/sys/net/ipv6/conf/all/forwarding"));
-        var c1 = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/c1")).Metadata.GetProperty("config");
-        string hostVeth = c1.GetProperty("volatile.eth0.host_name").GetString()!;
-        Assert.Equal("1", await Read($"/proc/sys/net/ipv6/conf/{hostVeth}/disable_ipv6"));
-        Assert.Equal(Bridge, Path.GetFileName((await fixture.OnHostAsync("/bin/readlink", $"/sys/class/net/{hostVeth}/master")).Output.Trim()));
+        // The bridge routes both families (ipv4.routing and ipv6.routing default to true).
+        Assert.Equal("1", await Read($"/proc/sys/net/ipv4/conf/{Bridge}/forwarding"));
+        Assert.Equal("1", await Read($"/proc/sys/net/ipv6/conf/{Bridge}/forwarding"));
+        foreach (string container in new[] { "c1", "c2" })
+        {
+            var config = (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/instances/{container}")).Metadata.GetProperty("config");
+            string hostVeth = config.GetProperty("volatile.eth0.host_name").GetString()!;
+            Assert.Equal(Bridge, Path.GetFileName((await fixture.OnHostAsync("/bin/readlink", $"/sys/class/net/{hostVeth}/master")).Output.Trim()));
+            // The kernel's defaults would be accept_ra=1 and disable_ipv6=0: these two are the driver's.
+            Assert.Equal("1", await Read($"/proc/sys/net/ipv6/conf/{hostVeth}/disable_ipv6"));
+            Assert.Equal("0", await Read($"/proc/sys/net/ipv6/conf/{hostVeth}/accept_ra"));
+            Assert.Equal("1", await Read($"/proc/sys/net/ipv4/conf/{hostVeth}/forwarding"));
+            Assert.Equal("1", await Read($"/proc/sys/net/ipv6/conf/{hostVeth}/forwarding"));
+        }
 
         // A bridge without IPv6 has IPv6 switched off entirely: no link-local address to talk to.
         await fixture.Api(HttpMethod.Post, "/1.0/networks", new { name = "tbr1", config = new Dictionary<string, string> { ["ipv4.address"] = "198.51.100.1/24", ["ipv6.address"] = "none" } });

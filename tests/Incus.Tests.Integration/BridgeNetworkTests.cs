@@ -124,10 +124,17 @@ public sealed class BridgeNetworkTests(BridgeNetworkFixture fixture) : IClassFix
         // c2 asks for a lease under the name c1 (renewing its own address).
         var spoof = await fixture.InContainerAsync("c2", "/bin/busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-t", "5", "-x", "hostname:c1", "-s", "/bin/true");
         Assert.True(spoof.ExitCode == 0, $"udhcpc in c2: {spoof.Output} {spoof.Error}");
+        string c1v6 = await fixture.AddressAsync("c1", "inet6");
+        string c2v6 = await fixture.AddressAsync("c2", "inet6");
+        // c1's AAAA (its SLAAC address) may follow its lease by a moment; without it the IPv6 check below would prove nothing.
+        await EventuallyResolvesAsync("c1", $"c1.{BridgeNetworkFixture.Domain}", c1v6);
         string answer = await LookupAsync("c1", $"c1.{BridgeNetworkFixture.Domain}");
         Assert.Contains(c1v4, answer);
         Assert.DoesNotContain(c2v4, answer);
         Assert.Contains(c2v4, await LookupAsync("c1", $"c2.{BridgeNetworkFixture.Domain}"));
+        // Nor does c2's IPv6 address appear under c1's AAAA, which stays c1's own SLAAC address.
+        Assert.Contains(c1v6, answer);
+        Assert.DoesNotContain(c2v6, answer);
         var leases = (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/networks/{Bridge}/leases")).Metadata.EnumerateArray().ToList();
         Assert.Contains(leases, l => l.GetProperty("address").GetString() == c2v4 && l.GetProperty("hostname").GetString() == "c2");
         Assert.DoesNotContain(leases, l => l.GetProperty("address").GetString() == c2v4 && l.GetProperty("hostname").GetString() == "c1");

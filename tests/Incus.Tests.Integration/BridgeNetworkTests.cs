@@ -270,6 +270,41 @@ public sealed class BridgeNetworkTests(BridgeNetworkFixture fixture) : IClassFix
         Assert.Contains("c1", cli.Output);
     }
 
+    [Fact]
+    public async Task AReservedAddressIsTheLeaseTheNicGetsAndIsListedAsStatic()
+    {
+        const string reserved = "192.0.2.50";
+        await fixture.Api(HttpMethod.Post, "/1.0/instances", new
+        {
+            name = "c3", source = new { type = "image", alias = BridgeNetworkFixture.Image }, start = true,
+            devices = new Dictionary<string, Dictionary<string, string>> { ["eth0"] = fixture.Nic("eth0", new Dictionary<string, string> { ["ipv4.address"] = reserved }) },
+        });
+        try
+        {
+            // The address came from dnsmasq at boot: the image's init runs udhcpc on eth0.
+            Assert.Equal(reserved, await fixture.AddressAsync("c3", "inet"));
+            string mac = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/c3")).Metadata.GetProperty("config").GetProperty("volatile.eth0.hwaddr").GetString()!;
+            // And again on request: a fresh DHCP exchange is answered with the reservation, not with a pool address.
+            var renew = await fixture.InContainerAsync("c3", "/bin/busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-t", "5", "-s", "/bin/true");
+            Assert.True(renew.ExitCode == 0, $"udhcpc in c3: {renew.Output} {renew.Error}");
+            Assert.Contains($"lease of {reserved} obtained", renew.Output + renew.Error);
+
+            var leases = (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/networks/{Bridge}/leases")).Metadata.EnumerateArray().ToList();
+            var c3Leases = leases.Where(l => string.Equals(l.GetProperty("hwaddr").GetString(), mac, StringComparison.OrdinalIgnoreCase)).ToList();
+            var ipv4 = Assert.Single(c3Leases, l => l.GetProperty("address").GetString()!.Contains('.', StringComparison.Ordinal));
+            Assert.Equal(reserved, ipv4.GetProperty("address").GetString());
+            Assert.Equal("static", ipv4.GetProperty("type").GetString());
+            Assert.Equal("c3", ipv4.GetProperty("hostname").GetString());
+            var cli = (await Command.RunAsync(Stage.Cli, ["network", "list-leases", Bridge, "--format", "csv"], fixture.CliEnvironment)).EnsureSuccess("network list-leases");
+            Assert.Contains($"c3,{ipv4.GetProperty("hwaddr").GetString()},{reserved},STATIC", cli.Output.Split('\n'));
+        }
+        finally
+        {
+            await fixture.Api(HttpMethod.Put, "/1.0/instances/c3/state", new { action = "stop", force = true }, mustSucceed: false);
+            await fixture.Api(HttpMethod.Delete, "/1.0/instances/c3", mustSucceed: false);
+        }
+    }
+
     [Theory]
     [InlineData("{\"name\":\"tbad\",\"config\":{\"ipv4.address\":\"192.0.2.0/24\"}}", "ipv4.address")]
     [InlineData("{\"name\":\"tbad\",\"config\":{\"ipv4.address\":\"300.1.1.1/24\"}}", "ipv4.address")]

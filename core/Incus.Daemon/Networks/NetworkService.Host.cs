@@ -9,7 +9,7 @@ public sealed partial class NetworkService
 {
     /// <summary>
     /// Rebuilds the kernel side of every managed network from the database, then removes links the
-    /// daemon owns that no network and no running NIC accounts for.
+    /// daemon owns that no network and no running NIC accounts for, with their dnsmasq and network chains.
     /// </summary>
     public async Task ReconcileAsync(IReadOnlySet<string> linksInUse, CancellationToken cancellationToken)
     {
@@ -29,6 +29,13 @@ public sealed partial class NetworkService
                 {
                     log.Information("removing stale link {Link}", link);
                     await helper.StopDnsmasqAsync(new Sdk.Helpers.LinkName { Name = link }, cancellationToken).ConfigureAwait(false);
+                    // A bridge left by a network whose record is gone (a create whose undo failed) also left
+                    // its firewall chains, which no later apply or delete would reach: cleared before the link,
+                    // as a network delete does. A no-op where there are none.
+                    if (firewall.Driver is { } rules && MayBeBridge(link))
+                    {
+                        await rules.ClearNetworkAsync(link, helper, cancellationToken).ConfigureAwait(false);
+                    }
                     await helper.DeleteLinkAsync(new Sdk.Helpers.LinkName { Name = link }, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -42,6 +49,13 @@ public sealed partial class NetworkService
             _changes.Release();
         }
     }
+
+    /// <summary>
+    /// Whether a stale link may be a bridge with network chains: it is one, or it is already gone and
+    /// the kernel can no longer say. An existing veth is skipped; with xtables each clear reads four tables.
+    /// </summary>
+    private static bool MayBeBridge(string link) =>
+        !Directory.Exists($"/sys/class/net/{link}") || Directory.Exists($"/sys/class/net/{link}/bridge");
 
     /// <summary>
     /// Makes every managed network's kernel state (bridge, addresses, firewall rules, dnsmasq) match the

@@ -413,6 +413,44 @@ public sealed class BridgeNetworkTests(BridgeNetworkFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task AtStartABridgeWhoseRecordIsGoneLeavesNoLinkDnsmasqOrChains()
+    {
+        await fixture.Api(HttpMethod.Post, "/1.0/networks", new
+        {
+            name = "tstale", config = new Dictionary<string, string> { ["ipv4.address"] = "203.0.113.241/28", ["ipv6.address"] = "none", ["ipv4.nat"] = "true" },
+        });
+        async Task<string> RulesAsync() => (await fixture.OnHostAsync("/usr/sbin/nft", "list", "table", "inet", "incus")).EnsureSuccess("nft list table").Output;
+        Assert.Contains("pstrt.tstale", await RulesAsync());
+        Assert.Contains("in.tstale", await RulesAsync());
+
+        // The state a create whose undo failed leaves: kernel objects without a record. The core is
+        // frozen while its database loses the row, then killed; the supervisor starts a new one, which reconciles.
+        int core = Daemon.CorePid;
+        string pid = core.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        (await Command.RunAsync("/bin/kill", "-STOP", pid)).EnsureSuccess("stop the core");
+        try
+        {
+            using var database = new Incus.Daemon.Database.LocalDatabase(Path.Combine(Daemon.Directory, "database", "local.db"));
+            new Incus.Daemon.Networks.NetworkStore(database).Remove("tstale");
+        }
+        finally
+        {
+            (await Command.RunAsync("/bin/kill", "-9", pid)).EnsureSuccess("kill the core");
+        }
+        await Daemon.WaitForRestartAsync("incus-core", core, TimeSpan.FromSeconds(30));
+        await Daemon.WaitForApiAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(404, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/networks/tstale")).Status);
+        Assert.NotEqual(0, (await fixture.OnHostAsync("/bin/ip", "link", "show", "tstale")).ExitCode);
+        Assert.DoesNotContain(Directory.GetDirectories("/proc"), p => File.Exists(Path.Combine(p, "cmdline"))
+            && File.ReadAllText(Path.Combine(p, "cmdline")).Contains($"{Daemon.Directory}/networks/tstale/", StringComparison.Ordinal));
+        string after = await RulesAsync();
+        Assert.DoesNotContain(".tstale", after);
+        // The kept bridge's chains are untouched.
+        Assert.Contains($"in.{Bridge}", after);
+    }
+
+    [Fact]
     public async Task TheCliCreatesEditsAndDeletesNetworksAndPreseedsThem()
     {
         var cli = fixture.CliEnvironment;

@@ -23,6 +23,8 @@ public sealed class NetworkReconcileTests : IDisposable
             .Callback<LinkName, CancellationToken>((l, _) => _calls.Add($"stop dnsmasq {l.Name}")).Returns(Task.CompletedTask);
         _helper.Setup(h => h.DeleteLinkAsync(It.IsAny<LinkName>(), It.IsAny<CancellationToken>()))
             .Callback<LinkName, CancellationToken>((l, _) => _calls.Add($"delete {l.Name}")).Returns(Task.CompletedTask);
+        _helper.Setup(h => h.ReleaseVlanAsync(It.IsAny<LinkName>(), It.IsAny<CancellationToken>()))
+            .Callback<LinkName, CancellationToken>((l, _) => _calls.Add($"release {l.Name}")).Returns(Task.CompletedTask);
         _firewall.Setup(f => f.Name).Returns("fake");
         _firewall.Setup(f => f.ProbeAsync(It.IsAny<INetHelper>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
         _firewall.Setup(f => f.ClearNetworkAsync(It.IsAny<string>(), It.IsAny<INetHelper>(), It.IsAny<CancellationToken>()))
@@ -31,22 +33,40 @@ public sealed class NetworkReconcileTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    [Fact]
-    public async Task AStaleBridgeLosesItsFirewallChainsBeforeTheLinkGoes()
+    private async Task ReconcileAsync(params string[] linksInUse)
     {
-        // tstale0 does not exist here (as after its record was lost and the link went); lo stands in for
-        // an existing link that is no bridge, such as a stale veth; c1veth is a running NIC's.
-        _helper.Setup(h => h.ListOwnedLinksAsync(It.IsAny<CancellationToken>())).ReturnsAsync(["tstale0", "lo", "c1veth"]);
         var registry = new DriverRegistry();
         registry.For("test").AddFirewallDriver(_firewall.Object);
         var logger = new LoggerConfiguration().CreateLogger();
         var choice = new FirewallChoice();
         await choice.SelectAsync(registry, _helper.Object, "auto", logger, CancellationToken.None);
         using var database = new LocalDatabase(Path.Combine(_directory.Path, "local.db"));
-        var networks = new NetworkService(new NetworkStore(database), registry, _helper.Object, choice, new EventHub(), logger, _ => [], _ => []);
+        var networks = new NetworkService(new NetworkStore(database), registry, _helper.Object, choice, new EventHub(), logger, _ => [], _ => [])
+        {
+            ProcRoot = Path.Combine(_directory.Path, "proc"),
+        };
+        await networks.ReconcileAsync(linksInUse.ToHashSet(StringComparer.Ordinal), CancellationToken.None);
+    }
 
-        await networks.ReconcileAsync(new HashSet<string>(StringComparer.Ordinal) { "c1veth" }, CancellationToken.None);
-
+    [Fact]
+    public async Task AStaleBridgeLosesItsFirewallChainsBeforeTheLinkGoes()
+    {
+        // tstale0 does not exist here (as after its record was lost and the link went); lo stands in for
+        // an existing link that is no bridge, such as a stale veth; c1veth is a running NIC's.
+        _helper.Setup(h => h.ListOwnedLinksAsync(It.IsAny<CancellationToken>())).ReturnsAsync(["tstale0", "lo", "c1veth"]);
+        await ReconcileAsync("c1veth");
         Assert.Equal(["stop dnsmasq tstale0", "clear network tstale0", "delete tstale0", "stop dnsmasq lo", "delete lo"], _calls);
+    }
+
+    [Fact]
+    public async Task AVlanOfRoutedNicsIsReleasedNotDeletedAndOnlyAfterTheStaleVeths()
+    {
+        // No instance records up0.7, so it is always "stale"; the helper's release keeps it while a
+        // running routed NIC proxies addresses on it, which a delete would cut off.
+        Directory.CreateDirectory(Path.Combine(_directory.Path, "proc", "net", "vlan"));
+        File.WriteAllText(Path.Combine(_directory.Path, "proc", "net", "vlan", "up0.7"), "");
+        _helper.Setup(h => h.ListOwnedLinksAsync(It.IsAny<CancellationToken>())).ReturnsAsync(["up0.7", "vethold", "vethrun"]);
+        await ReconcileAsync("vethrun");
+        Assert.Equal(["stop dnsmasq vethold", "clear network vethold", "delete vethold", "release up0.7"], _calls);
     }
 }

@@ -19,12 +19,13 @@ public sealed partial class NetworkService
             var networks = store.All();
             await ApplyAllLockedAsync(networks, cancellationToken).ConfigureAwait(false);
             var keep = networks.Select(n => n.Name).Concat(linksInUse).ToHashSet(StringComparer.Ordinal);
-            foreach (string link in await helper.ListOwnedLinksAsync(cancellationToken).ConfigureAwait(false))
+            var stale = (await helper.ListOwnedLinksAsync(cancellationToken).ConfigureAwait(false)).Where(l => !keep.Contains(l)).ToList();
+            // A routed NIC's VLAN (<parent>.<id>) is recorded by no instance, so it always looks stale here;
+            // deleting it would cut off the running NICs that proxy addresses on it. The helper's release
+            // keeps it while proxy entries use it. Last, so that the stale veths' proxies are gone first.
+            var vlans = stale.Where(IsVlan).ToList();
+            foreach (string link in stale.Except(vlans))
             {
-                if (keep.Contains(link))
-                {
-                    continue;
-                }
                 try
                 {
                     log.Information("removing stale link {Link}", link);
@@ -43,12 +44,29 @@ public sealed partial class NetworkService
                     log.Error(ex, "could not remove stale link {Link}: {Message}", link, ex.Message);
                 }
             }
+            foreach (string vlan in vlans)
+            {
+                try
+                {
+                    await helper.ReleaseVlanAsync(new Sdk.Helpers.LinkName { Name = vlan }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    log.Error(ex, "could not release VLAN {Link}: {Message}", vlan, ex.Message);
+                }
+            }
         }
         finally
         {
             _changes.Release();
         }
     }
+
+    /// <summary>Where reconciliation looks for VLAN interfaces (<c>net/vlan/&lt;link&gt;</c>); a test may point it elsewhere.</summary>
+    internal string ProcRoot { get; init; } = "/proc";
+
+    /// <summary>As the net helper decides it: the kernel lists each 802.1Q interface under /proc/net/vlan.</summary>
+    private bool IsVlan(string link) => File.Exists(Path.Combine(ProcRoot, "net", "vlan", link));
 
     /// <summary>
     /// Whether a stale link may be a bridge with network chains: it is one, or it is already gone and

@@ -52,6 +52,10 @@ public sealed partial class BridgedNicDriver : INicDeviceDriver
                 // The host side of a bridge port needs no address of its own, link-local included.
                 await nic.Helper.SetInterfaceSysctlAsync(new InterfaceSysctl { Interface = nic.HostName, Family = "ipv6", Key = "disable_ipv6", Value = "1" }, cancellationToken)
                     .ConfigureAwait(false);
+                // Also accept_ra=0, as on the bridge: should IPv6 ever be switched back on for the port,
+                // the kernel's default (1) must not let an instance's RA configure the host.
+                await nic.Helper.SetInterfaceSysctlAsync(new InterfaceSysctl { Interface = nic.HostName, Family = "ipv6", Key = "accept_ra", Value = "0" }, cancellationToken)
+                    .ConfigureAwait(false);
             }
         }
         catch

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using Incus.Sdk.Drivers;
@@ -41,6 +42,13 @@ public sealed class RoutedNicDriver : INicDeviceDriver
         {
             throw new InvalidOperationException("Routed NICs need a working firewall driver for their reverse-path filter, and none is in use");
         }
+        if ((v4 || v6) && !HasReversePathFilter(nic.Firewall!))
+        {
+            // rp_filter covers IPv4 only: without this filter the instance could send from any IPv6
+            // source, so start fails closed, before anything is made, rather than run unfiltered.
+            throw new InvalidOperationException(
+                $"Routed NICs with addresses need a reverse-path filter, and the {nic.Firewall!.Name} firewall driver has none; use firewall.driver=nftables");
+        }
         string? parent = config.EffectiveParent;
         bool createVlan = false;
         if (config.Parent is { } uplink)
@@ -59,22 +67,22 @@ public sealed class RoutedNicDriver : INicDeviceDriver
 
         string peer = PeerName(nic.HostName);
         await RemoveLinksAsync(helper, nic.HostName, peer, cancellationToken).ConfigureAwait(false);
-        if (createVlan)
-        {
-            await helper.CreateVlanAsync(new VlanSpec { Parent = config.Parent!, Id = config.Vlan!.Value }, cancellationToken).ConfigureAwait(false);
-            if (v4)
-            {
-                await Sysctl(helper, parent!, "ipv4", "forwarding", "1", cancellationToken).ConfigureAwait(false);
-            }
-            if (v6)
-            {
-                await Sysctl(helper, parent!, "ipv6", "forwarding", "1", cancellationToken).ConfigureAwait(false);
-                await Sysctl(helper, parent!, "ipv6", "proxy_ndp", "1", cancellationToken).ConfigureAwait(false);
-            }
-        }
-
         try
         {
+            // Inside the try: a VLAN made here and then left behind by a failed sysctl would stay forever.
+            if (createVlan)
+            {
+                await helper.CreateVlanAsync(new VlanSpec { Parent = config.Parent!, Id = config.Vlan!.Value }, cancellationToken).ConfigureAwait(false);
+                if (v4)
+                {
+                    await Sysctl(helper, parent!, "ipv4", "forwarding", "1", cancellationToken).ConfigureAwait(false);
+                }
+                if (v6)
+                {
+                    await Sysctl(helper, parent!, "ipv6", "forwarding", "1", cancellationToken).ConfigureAwait(false);
+                    await Sysctl(helper, parent!, "ipv6", "proxy_ndp", "1", cancellationToken).ConfigureAwait(false);
+                }
+            }
             if (parent is not null)
             {
                 await ProbeAsync(helper, parent, config, cancellationToken).ConfigureAwait(false);
@@ -108,33 +116,69 @@ public sealed class RoutedNicDriver : INicDeviceDriver
                 },
             };
         }
-        catch
+        catch (Exception startFailure)
         {
             // Nothing half-made stays: the core records the NIC as started only when this returns.
-            await StopAsync(nic, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await StopAsync(nic, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception cleanupFailure)
+            {
+                // Both matter: why start failed, and what may now be left in the kernel.
+                throw new InvalidOperationException($"{startFailure.Message}; removing what was made also failed: {cleanupFailure.Message}",
+                    new AggregateException(startFailure, cleanupFailure));
+            }
             throw;
         }
     }
 
+    /// <summary>
+    /// Removes everything a start may have made. Each step runs even when an earlier one failed, so one
+    /// failure (a helper error, a firewall that refuses) cannot leave the VLAN or the routes behind;
+    /// the failures are thrown together at the end.
+    /// </summary>
     public async Task StopAsync(NicContext nic, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(nic);
         var config = RoutedNicConfig.Read(nic.Config);
         var helper = nic.Helper;
         var owned = await helper.ListOwnedLinksAsync(cancellationToken).ConfigureAwait(false);
+        var failures = new List<Exception>();
+        async Task Step(Func<Task> step)
+        {
+            try
+            {
+                await step().ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                failures.Add(e);
+            }
+        }
+
         if (owned.Contains(nic.HostName))
         {
-            await helper.RemoveNicRoutesAsync(new LinkName { Name = nic.HostName }, cancellationToken).ConfigureAwait(false);
+            await Step(() => helper.RemoveNicRoutesAsync(new LinkName { Name = nic.HostName }, cancellationToken)).ConfigureAwait(false);
         }
-        await RemoveLinksAsync(helper, nic.HostName, PeerName(nic.HostName), cancellationToken).ConfigureAwait(false);
-        if (nic.Firewall is { } firewall)
+        await Step(() => RemoveLinksAsync(helper, nic.HostName, PeerName(nic.HostName), cancellationToken)).ConfigureAwait(false);
+        // As start: a driver without reverse-path filtering never installed a filter for this NIC.
+        if (nic.Firewall is { } firewall && HasReversePathFilter(firewall))
         {
-            await firewall.ClearReversePathFilterAsync(nic.HostName, helper, cancellationToken).ConfigureAwait(false);
+            await Step(() => firewall.ClearReversePathFilterAsync(nic.HostName, helper, cancellationToken)).ConfigureAwait(false);
         }
         if (config.Vlan is not null && config.EffectiveParent is { } vlan && owned.Contains(vlan))
         {
             // The helper keeps it while other NICs still proxy addresses on it.
-            await helper.ReleaseVlanAsync(new LinkName { Name = vlan }, cancellationToken).ConfigureAwait(false);
+            await Step(() => helper.ReleaseVlanAsync(new LinkName { Name = vlan }, cancellationToken)).ConfigureAwait(false);
+        }
+        if (failures.Count == 1)
+        {
+            ExceptionDispatchInfo.Throw(failures[0]);
+        }
+        if (failures.Count > 1)
+        {
+            throw new AggregateException($"Stopping routed NIC {nic.Device} of {nic.Instance} failed {failures.Count} times", failures);
         }
     }
 
@@ -221,6 +265,21 @@ public sealed class RoutedNicDriver : INicDeviceDriver
             await helper.SetLinkAddressesAsync(new LinkAddresses { Name = host, Addresses = gateways }, cancellationToken).ConfigureAwait(false);
         }
         await helper.SetLinkStateAsync(new LinkState { Name = host, Up = true }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="firewall"/> implements reverse-path filtering itself. A driver that does
+    /// not (xtables, today) inherits <see cref="IFirewallDriver"/>'s defaults, which throw
+    /// <see cref="NotSupportedException"/>; asking the type up front lets start refuse before anything is
+    /// made and lets stop skip a filter that can never have been installed.
+    /// </summary>
+    public static bool HasReversePathFilter(IFirewallDriver firewall)
+    {
+        ArgumentNullException.ThrowIfNull(firewall);
+        var map = firewall.GetType().GetInterfaceMap(typeof(IFirewallDriver));
+        bool Implemented(string method) =>
+            map.TargetMethods[Array.FindIndex(map.InterfaceMethods, m => m.Name == method)].DeclaringType != typeof(IFirewallDriver);
+        return Implemented(nameof(IFirewallDriver.ApplyReversePathFilterAsync)) && Implemented(nameof(IFirewallDriver.ClearReversePathFilterAsync));
     }
 
     private int? ReadMtu(string link)

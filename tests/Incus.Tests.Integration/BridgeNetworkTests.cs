@@ -36,10 +36,20 @@ public sealed class BridgeNetworkTests(BridgeNetworkFixture fixture) : IClassFix
         Assert.Equal("0", await Read($"/proc/sys/net/ipv6/conf/{Bridge}/disable_ipv6"));
         Assert.Equal("1", await Read("/proc/sys/net/ipv4/ip_forward"));
         Assert.Equal("1", await Read("/proc/sys/net/ipv6/conf/all/forwarding"));
-        var c1 = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/c1")).Metadata.GetProperty("config");
-        string hostVeth = c1.GetProperty("volatile.eth0.host_name").GetString()!;
-        Assert.Equal("1", await Read($"/proc/sys/net/ipv6/conf/{hostVeth}/disable_ipv6"));
-        Assert.Equal(Bridge, Path.GetFileName((await fixture.OnHostAsync("/bin/readlink", $"/sys/class/net/{hostVeth}/master")).Output.Trim()));
+        // The bridge routes both families (ipv4.routing and ipv6.routing default to true).
+        Assert.Equal("1", await Read($"/proc/sys/net/ipv4/conf/{Bridge}/forwarding"));
+        Assert.Equal("1", await Read($"/proc/sys/net/ipv6/conf/{Bridge}/forwarding"));
+        foreach (string container in new[] { "c1", "c2" })
+        {
+            var config = (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/instances/{container}")).Metadata.GetProperty("config");
+            string hostVeth = config.GetProperty("volatile.eth0.host_name").GetString()!;
+            Assert.Equal(Bridge, Path.GetFileName((await fixture.OnHostAsync("/bin/readlink", $"/sys/class/net/{hostVeth}/master")).Output.Trim()));
+            // The kernel's defaults would be accept_ra=1 and disable_ipv6=0: these two are the driver's.
+            Assert.Equal("1", await Read($"/proc/sys/net/ipv6/conf/{hostVeth}/disable_ipv6"));
+            Assert.Equal("0", await Read($"/proc/sys/net/ipv6/conf/{hostVeth}/accept_ra"));
+            Assert.Equal("1", await Read($"/proc/sys/net/ipv4/conf/{hostVeth}/forwarding"));
+            Assert.Equal("1", await Read($"/proc/sys/net/ipv6/conf/{hostVeth}/forwarding"));
+        }
 
         // A bridge without IPv6 has IPv6 switched off entirely: no link-local address to talk to.
         await fixture.Api(HttpMethod.Post, "/1.0/networks", new { name = "tbr1", config = new Dictionary<string, string> { ["ipv4.address"] = "198.51.100.1/24", ["ipv6.address"] = "none" } });
@@ -114,10 +124,17 @@ public sealed class BridgeNetworkTests(BridgeNetworkFixture fixture) : IClassFix
         // c2 asks for a lease under the name c1 (renewing its own address).
         var spoof = await fixture.InContainerAsync("c2", "/bin/busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-t", "5", "-x", "hostname:c1", "-s", "/bin/true");
         Assert.True(spoof.ExitCode == 0, $"udhcpc in c2: {spoof.Output} {spoof.Error}");
+        string c1v6 = await fixture.AddressAsync("c1", "inet6");
+        string c2v6 = await fixture.AddressAsync("c2", "inet6");
+        // c1's AAAA (its SLAAC address) may follow its lease by a moment; without it the IPv6 check below would prove nothing.
+        await EventuallyResolvesAsync("c1", $"c1.{BridgeNetworkFixture.Domain}", c1v6);
         string answer = await LookupAsync("c1", $"c1.{BridgeNetworkFixture.Domain}");
         Assert.Contains(c1v4, answer);
         Assert.DoesNotContain(c2v4, answer);
         Assert.Contains(c2v4, await LookupAsync("c1", $"c2.{BridgeNetworkFixture.Domain}"));
+        // Nor does c2's IPv6 address appear under c1's AAAA, which stays c1's own SLAAC address.
+        Assert.Contains(c1v6, answer);
+        Assert.DoesNotContain(c2v6, answer);
         var leases = (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/networks/{Bridge}/leases")).Metadata.EnumerateArray().ToList();
         Assert.Contains(leases, l => l.GetProperty("address").GetString() == c2v4 && l.GetProperty("hostname").GetString() == "c2");
         Assert.DoesNotContain(leases, l => l.GetProperty("address").GetString() == c2v4 && l.GetProperty("hostname").GetString() == "c1");
@@ -253,6 +270,41 @@ public sealed class BridgeNetworkTests(BridgeNetworkFixture fixture) : IClassFix
         Assert.Contains("c1", cli.Output);
     }
 
+    [Fact]
+    public async Task AReservedAddressIsTheLeaseTheNicGetsAndIsListedAsStatic()
+    {
+        const string reserved = "192.0.2.50";
+        await fixture.Api(HttpMethod.Post, "/1.0/instances", new
+        {
+            name = "c3", source = new { type = "image", alias = BridgeNetworkFixture.Image }, start = true,
+            devices = new Dictionary<string, Dictionary<string, string>> { ["eth0"] = fixture.Nic("eth0", new Dictionary<string, string> { ["ipv4.address"] = reserved }) },
+        });
+        try
+        {
+            // The address came from dnsmasq at boot: the image's init runs udhcpc on eth0.
+            Assert.Equal(reserved, await fixture.AddressAsync("c3", "inet"));
+            string mac = (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/instances/c3")).Metadata.GetProperty("config").GetProperty("volatile.eth0.hwaddr").GetString()!;
+            // And again on request: a fresh DHCP exchange is answered with the reservation, not with a pool address.
+            var renew = await fixture.InContainerAsync("c3", "/bin/busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-t", "5", "-s", "/bin/true");
+            Assert.True(renew.ExitCode == 0, $"udhcpc in c3: {renew.Output} {renew.Error}");
+            Assert.Contains($"lease of {reserved} obtained", renew.Output + renew.Error);
+
+            var leases = (await UnixHttp.GetAsync(Daemon.SocketPath, $"/1.0/networks/{Bridge}/leases")).Metadata.EnumerateArray().ToList();
+            var c3Leases = leases.Where(l => string.Equals(l.GetProperty("hwaddr").GetString(), mac, StringComparison.OrdinalIgnoreCase)).ToList();
+            var ipv4 = Assert.Single(c3Leases, l => l.GetProperty("address").GetString()!.Contains('.', StringComparison.Ordinal));
+            Assert.Equal(reserved, ipv4.GetProperty("address").GetString());
+            Assert.Equal("static", ipv4.GetProperty("type").GetString());
+            Assert.Equal("c3", ipv4.GetProperty("hostname").GetString());
+            var cli = (await Command.RunAsync(Stage.Cli, ["network", "list-leases", Bridge, "--format", "csv"], fixture.CliEnvironment)).EnsureSuccess("network list-leases");
+            Assert.Contains($"c3,{ipv4.GetProperty("hwaddr").GetString()},{reserved},STATIC", cli.Output.Split('\n'));
+        }
+        finally
+        {
+            await fixture.Api(HttpMethod.Put, "/1.0/instances/c3/state", new { action = "stop", force = true }, mustSucceed: false);
+            await fixture.Api(HttpMethod.Delete, "/1.0/instances/c3", mustSucceed: false);
+        }
+    }
+
     [Theory]
     [InlineData("{\"name\":\"tbad\",\"config\":{\"ipv4.address\":\"192.0.2.0/24\"}}", "ipv4.address")]
     [InlineData("{\"name\":\"tbad\",\"config\":{\"ipv4.address\":\"300.1.1.1/24\"}}", "ipv4.address")]
@@ -358,6 +410,44 @@ public sealed class BridgeNetworkTests(BridgeNetworkFixture fixture) : IClassFix
         {
             await fixture.Api(HttpMethod.Delete, "/1.0/networks/tbr3", mustSucceed: false);
         }
+    }
+
+    [Fact]
+    public async Task AtStartABridgeWhoseRecordIsGoneLeavesNoLinkDnsmasqOrChains()
+    {
+        await fixture.Api(HttpMethod.Post, "/1.0/networks", new
+        {
+            name = "tstale", config = new Dictionary<string, string> { ["ipv4.address"] = "203.0.113.241/28", ["ipv6.address"] = "none", ["ipv4.nat"] = "true" },
+        });
+        async Task<string> RulesAsync() => (await fixture.OnHostAsync("/usr/sbin/nft", "list", "table", "inet", "incus")).EnsureSuccess("nft list table").Output;
+        Assert.Contains("pstrt.tstale", await RulesAsync());
+        Assert.Contains("in.tstale", await RulesAsync());
+
+        // The state a create whose undo failed leaves: kernel objects without a record. The core is
+        // frozen while its database loses the row, then killed; the supervisor starts a new one, which reconciles.
+        int core = Daemon.CorePid;
+        string pid = core.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        (await Command.RunAsync("/bin/kill", "-STOP", pid)).EnsureSuccess("stop the core");
+        try
+        {
+            using var database = new Incus.Daemon.Database.LocalDatabase(Path.Combine(Daemon.Directory, "database", "local.db"));
+            new Incus.Daemon.Networks.NetworkStore(database).Remove("tstale");
+        }
+        finally
+        {
+            (await Command.RunAsync("/bin/kill", "-9", pid)).EnsureSuccess("kill the core");
+        }
+        await Daemon.WaitForRestartAsync("incus-core", core, TimeSpan.FromSeconds(30));
+        await Daemon.WaitForApiAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(404, (await UnixHttp.GetAsync(Daemon.SocketPath, "/1.0/networks/tstale")).Status);
+        Assert.NotEqual(0, (await fixture.OnHostAsync("/bin/ip", "link", "show", "tstale")).ExitCode);
+        Assert.DoesNotContain(Directory.GetDirectories("/proc"), p => File.Exists(Path.Combine(p, "cmdline"))
+            && File.ReadAllText(Path.Combine(p, "cmdline")).Contains($"{Daemon.Directory}/networks/tstale/", StringComparison.Ordinal));
+        string after = await RulesAsync();
+        Assert.DoesNotContain(".tstale", after);
+        // The kept bridge's chains are untouched.
+        Assert.Contains($"in.{Bridge}", after);
     }
 
     [Fact]

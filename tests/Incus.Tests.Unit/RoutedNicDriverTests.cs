@@ -1,3 +1,5 @@
+using Incus.Plugins.FirewallNft;
+using Incus.Plugins.FirewallXt;
 using Incus.Plugins.NetworkRouted;
 using Incus.Sdk.Drivers;
 using Incus.Sdk.Helpers;
@@ -13,6 +15,9 @@ public sealed class RoutedNicDriverTests : IDisposable
     private readonly Mock<IFirewallDriver> _firewall = new(MockBehavior.Loose);
     private readonly List<string> _calls = [];
 
+    /// <summary>What the mock helper reports as created by it; a VLAN joins when the driver creates one.</summary>
+    private readonly List<string> _owned = ["vethtest"];
+
     public RoutedNicDriverTests()
     {
         Directory.CreateDirectory(Path.Combine(_root.Path, "sys", "class", "net", "up0"));
@@ -25,7 +30,19 @@ public sealed class RoutedNicDriverTests : IDisposable
         {
             SetSysctl(family, link, key, value);
         }
-        _helper.Setup(h => h.ListOwnedLinksAsync(It.IsAny<CancellationToken>())).ReturnsAsync(["vethtest"]);
+        _helper.Setup(h => h.ListOwnedLinksAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() => _owned.ToList());
+        _helper.Setup(h => h.CreateVlanAsync(It.IsAny<VlanSpec>(), It.IsAny<CancellationToken>()))
+            .Callback<VlanSpec, CancellationToken>((v, _) =>
+            {
+                // As the kernel and the helper would: the VLAN appears in /sys, with the parent's MTU, and is owned.
+                string name = $"{v.Parent}.{v.Id}";
+                _calls.Add($"vlan {v.Parent} {v.Id}");
+                Directory.CreateDirectory(Path.Combine(_root.Path, "sys", "class", "net", name));
+                File.WriteAllText(Path.Combine(_root.Path, "sys", "class", "net", name, "mtu"), "1450\n");
+                _owned.Add(name);
+            }).Returns(Task.CompletedTask);
+        _helper.Setup(h => h.ReleaseVlanAsync(It.IsAny<LinkName>(), It.IsAny<CancellationToken>()))
+            .Callback<LinkName, CancellationToken>((l, _) => _calls.Add($"unvlan {l.Name}")).Returns(Task.CompletedTask);
         _helper.Setup(h => h.ProbeNeighborAsync(It.IsAny<NeighborProbe>(), It.IsAny<CancellationToken>()))
             .Callback<NeighborProbe, CancellationToken>((p, _) => _calls.Add($"probe {p.Interface} {p.Address}")).ReturnsAsync(false);
         _helper.Setup(h => h.CreateRoutedVethAsync(It.IsAny<RoutedVethSpec>(), It.IsAny<CancellationToken>()))
@@ -146,5 +163,114 @@ public sealed class RoutedNicDriverTests : IDisposable
             Driver.StartAsync(Context(("ipv4.address", "192.0.2.10")) with { Firewall = null }, CancellationToken.None));
         Assert.Contains("reverse-path filter", error.Message);
         Assert.Empty(_calls);
+    }
+
+    [Fact]
+    public async Task UnderXtablesANicWithAddressesIsRefusedBeforeAnythingIsMade()
+    {
+        // The real xtables driver: it has no reverse-path filter, and rp_filter alone leaves IPv6 sources unchecked.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Driver.StartAsync(Context(("ipv6.address", "2001:db8::10")) with { Firewall = new XtFirewallDriver() }, CancellationToken.None));
+        Assert.Equal("Routed NICs with addresses need a reverse-path filter, and the xtables firewall driver has none; use firewall.driver=nftables", error.Message);
+        Assert.Empty(_calls);
+    }
+
+    [Fact]
+    public async Task UnderXtablesStopRemovesRoutesAndLinksWithoutAskingForAFilter()
+    {
+        // The NIC may have been started under nftables before the daemon switched drivers; its routes must still go.
+        await Driver.StopAsync(Context(("ipv4.address", "192.0.2.10")) with { Firewall = new XtFirewallDriver() }, CancellationToken.None);
+        Assert.Equal(["unroute vethtest", "delete vethtest"], _calls);
+    }
+
+    [Fact]
+    public async Task UnderXtablesANicWithoutAddressesStartsAndStops()
+    {
+        var nic = Context(("vlan", "7")) with { Firewall = new XtFirewallDriver() };
+        await Driver.StartAsync(nic, CancellationToken.None);
+        Assert.DoesNotContain(_calls, c => c.Contains("rpfilter", StringComparison.Ordinal));
+        _calls.Clear();
+        await Driver.StopAsync(nic, CancellationToken.None);
+        Assert.Contains("delete vethtest", _calls);
+        Assert.Equal("unvlan up0.7", _calls[^1]);
+    }
+
+    [Fact]
+    public void OnlyADriverThatImplementsTheFilterHasOne()
+    {
+        Assert.False(RoutedNicDriver.HasReversePathFilter(new XtFirewallDriver()));
+        Assert.True(RoutedNicDriver.HasReversePathFilter(new NftFirewallDriver()));
+    }
+
+    [Fact]
+    public async Task AVlanIsCreatedAndTheParentSideWorkGoesToIt()
+    {
+        var nic = Context(("vlan", "7"), ("ipv4.address", "192.0.2.10"), ("ipv6.address", "2001:db8::10"));
+        var attachment = await Driver.StartAsync(nic, CancellationToken.None);
+        string peer = RoutedNicDriver.PeerName("vethtest");
+        int Index(string call) => _calls.FindIndex(c => c == call);
+        string log = string.Join('\n', _calls);
+        // First thing after clearing a stale veth of the same name: everything else needs the VLAN.
+        Assert.Equal("vlan up0 7", _calls.SkipWhile(c => c.StartsWith("delete", StringComparison.Ordinal)).First());
+        // up0.7 is ours, so routed mode's sysctls are set on it, not demanded of the administrator.
+        Assert.Contains("sysctl up0.7 ipv4 forwarding=1", _calls);
+        Assert.Contains("sysctl up0.7 ipv6 forwarding=1", _calls);
+        Assert.Contains("sysctl up0.7 ipv6 proxy_ndp=1", _calls);
+        Assert.DoesNotContain(_calls, c => c.StartsWith("sysctl up0 ", StringComparison.Ordinal));
+        Assert.True(Index("probe up0.7 192.0.2.10") > Index("vlan up0 7") && Index("probe up0.7 2001:db8::10") > 0, log);
+        Assert.DoesNotContain(_calls, c => c.StartsWith("probe up0 ", StringComparison.Ordinal));
+        // Proxy ARP/NDP entries go where the addresses are answered for: the VLAN.
+        Assert.Contains("routes vethtest up0.7 192.0.2.10,2001:db8::10 ", _calls);
+        Assert.Contains($"veth vethtest {peer} 1450 1450", _calls);
+        Assert.Equal(1450, attachment.Mtu);
+        _calls.Clear();
+        await Driver.StopAsync(nic, CancellationToken.None);
+        Assert.Equal(["unroute vethtest", "delete vethtest", "unrpfilter vethtest", "unvlan up0.7"], _calls);
+    }
+
+    [Fact]
+    public async Task AnExistingVlanOfOursIsNotCreatedAgainButItsSysctlsAreChecked()
+    {
+        _owned.Add("up0.7");
+        Directory.CreateDirectory(Path.Combine(_root.Path, "sys", "class", "net", "up0.7"));
+        SetSysctl("ipv4", "up0.7", "forwarding", "0");
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Driver.StartAsync(Context(("vlan", "7"), ("ipv4.address", "192.0.2.10")), CancellationToken.None));
+        Assert.Equal("Routed mode requires sysctl net.ipv4.conf.up0/7.forwarding=1", error.Message);
+        Assert.Empty(_calls);
+    }
+
+    [Fact]
+    public async Task AFailedStartReleasesTheVlan()
+    {
+        _helper.Setup(h => h.AddNicRoutesAsync(It.IsAny<NicRoutesSpec>(), It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("ip failed"));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Driver.StartAsync(Context(("vlan", "7"), ("ipv4.address", "192.0.2.10")), CancellationToken.None));
+        Assert.Equal("ip failed", error.Message);
+        Assert.Equal(["unroute vethtest", "delete vethtest", "unrpfilter vethtest", "unvlan up0.7"], _calls.SkipWhile(c => !c.StartsWith("unroute", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task AFailedStartUnderXtablesReleasesTheVlan()
+    {
+        // The audit's case: stop used to throw NotSupportedException from the xtables driver before reaching the VLAN.
+        _helper.Setup(h => h.CreateRoutedVethAsync(It.IsAny<RoutedVethSpec>(), It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("veth failed"));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Driver.StartAsync(Context(("vlan", "7")) with { Firewall = new XtFirewallDriver() }, CancellationToken.None));
+        Assert.Equal("veth failed", error.Message);
+        Assert.Equal("unvlan up0.7", _calls[^1]);
+    }
+
+    [Fact]
+    public async Task WhenCleanupFailsTooTheRestIsStillRemovedAndBothErrorsAreReported()
+    {
+        _helper.Setup(h => h.AddNicRoutesAsync(It.IsAny<NicRoutesSpec>(), It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("ip failed"));
+        _firewall.Setup(f => f.ClearReversePathFilterAsync(It.IsAny<string>(), It.IsAny<INetHelper>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("nft failed"));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Driver.StartAsync(Context(("vlan", "7"), ("ipv4.address", "192.0.2.10")), CancellationToken.None));
+        Assert.Equal("ip failed; removing what was made also failed: nft failed", error.Message);
+        Assert.Contains("delete vethtest", _calls);
+        Assert.Equal("unvlan up0.7", _calls[^1]);
     }
 }

@@ -9,7 +9,7 @@ public sealed partial class NetworkService
 {
     /// <summary>
     /// Rebuilds the kernel side of every managed network from the database, then removes links the
-    /// daemon owns that no network and no running NIC accounts for.
+    /// daemon owns that no network and no running NIC accounts for, with their dnsmasq and network chains.
     /// </summary>
     public async Task ReconcileAsync(IReadOnlySet<string> linksInUse, CancellationToken cancellationToken)
     {
@@ -19,21 +19,40 @@ public sealed partial class NetworkService
             var networks = store.All();
             await ApplyAllLockedAsync(networks, cancellationToken).ConfigureAwait(false);
             var keep = networks.Select(n => n.Name).Concat(linksInUse).ToHashSet(StringComparer.Ordinal);
-            foreach (string link in await helper.ListOwnedLinksAsync(cancellationToken).ConfigureAwait(false))
+            var stale = (await helper.ListOwnedLinksAsync(cancellationToken).ConfigureAwait(false)).Where(l => !keep.Contains(l)).ToList();
+            // A routed NIC's VLAN (<parent>.<id>) is recorded by no instance, so it always looks stale here;
+            // deleting it would cut off the running NICs that proxy addresses on it. The helper's release
+            // keeps it while proxy entries use it. Last, so that the stale veths' proxies are gone first.
+            var vlans = stale.Where(IsVlan).ToList();
+            foreach (string link in stale.Except(vlans))
             {
-                if (keep.Contains(link))
-                {
-                    continue;
-                }
                 try
                 {
                     log.Information("removing stale link {Link}", link);
                     await helper.StopDnsmasqAsync(new Sdk.Helpers.LinkName { Name = link }, cancellationToken).ConfigureAwait(false);
+                    // A bridge left by a network whose record is gone (a create whose undo failed) also left
+                    // its firewall chains, which no later apply or delete would reach: cleared before the link,
+                    // as a network delete does. A no-op where there are none.
+                    if (firewall.Driver is { } rules && MayBeBridge(link))
+                    {
+                        await rules.ClearNetworkAsync(link, helper, cancellationToken).ConfigureAwait(false);
+                    }
                     await helper.DeleteLinkAsync(new Sdk.Helpers.LinkName { Name = link }, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     log.Error(ex, "could not remove stale link {Link}: {Message}", link, ex.Message);
+                }
+            }
+            foreach (string vlan in vlans)
+            {
+                try
+                {
+                    await helper.ReleaseVlanAsync(new Sdk.Helpers.LinkName { Name = vlan }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    log.Error(ex, "could not release VLAN {Link}: {Message}", vlan, ex.Message);
                 }
             }
         }
@@ -42,6 +61,19 @@ public sealed partial class NetworkService
             _changes.Release();
         }
     }
+
+    /// <summary>Where reconciliation looks for VLAN interfaces (<c>net/vlan/&lt;link&gt;</c>); a test may point it elsewhere.</summary>
+    internal string ProcRoot { get; init; } = "/proc";
+
+    /// <summary>As the net helper decides it: the kernel lists each 802.1Q interface under /proc/net/vlan.</summary>
+    private bool IsVlan(string link) => File.Exists(Path.Combine(ProcRoot, "net", "vlan", link));
+
+    /// <summary>
+    /// Whether a stale link may be a bridge with network chains: it is one, or it is already gone and
+    /// the kernel can no longer say. An existing veth is skipped; with xtables each clear reads four tables.
+    /// </summary>
+    private static bool MayBeBridge(string link) =>
+        !Directory.Exists($"/sys/class/net/{link}") || Directory.Exists($"/sys/class/net/{link}/bridge");
 
     /// <summary>
     /// Makes every managed network's kernel state (bridge, addresses, firewall rules, dnsmasq) match the

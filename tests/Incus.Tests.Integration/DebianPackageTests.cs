@@ -51,6 +51,10 @@ public sealed class DebianPackageTests(DebianPackages packages) : IClassFixture<
         Assert.DoesNotContain(contents, p => p.StartsWith("/usr/lib/incus/plugins/", StringComparison.Ordinal) && p != "/usr/lib/incus/plugins/");
         string depends = await FieldAsync(Deb("incus"), "Depends");
         Assert.Contains("lxc", depends.Split(", "));
+        // The core carries its own runtime (one composite ReadyToRun image); the rest is native.
+        Assert.Contains("/usr/lib/incus/core/libcoreclr.so", contents);
+        Assert.Contains("/usr/lib/incus/core/incus-core.r2r.dll", contents);
+        Assert.DoesNotContain(depends.Split(", "), d => d.Contains("runtime", StringComparison.Ordinal));
         (await Command.RunAsync("dpkg-deb", "-e", Deb("incus"), Path.Combine(Work, "control"))).EnsureSuccess("dpkg-deb -e");
         Assert.Equal("/etc/logrotate.d/incus", File.ReadAllText(Path.Combine(Work, "control", "conffiles")).Trim());
         Assert.Contains("interest-noawait /usr/lib/incus/plugins", File.ReadAllText(Path.Combine(Work, "control", "triggers")));

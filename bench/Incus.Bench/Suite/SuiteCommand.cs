@@ -351,10 +351,11 @@ public sealed class SuiteCommand(SuiteOptions options, TextWriter output)
         {
             try
             {
-                (lxdTls, lxdWhy) = await TlsTargets.PrepareLxdAsync(lxd.Api, client, _cleanups, cancellationToken);
+                string? lxdNamespace = await TlsTargets.NamedNetworkNamespaceOfAsync(SocketPeer.ProcessId(lxd.SocketPath), cancellationToken);
+                (lxdTls, lxdWhy) = await TlsTargets.PrepareLxdAsync(lxd.Api, client, lxdNamespace, _cleanups, cancellationToken);
                 if (lxdTls is not null)
                 {
-                    output.WriteLine($"  LXD over TLS at {lxdTls.Host}:{lxdTls.Port}");
+                    output.WriteLine($"  LXD over TLS at {lxdTls.Host}:{lxdTls.Port}{(lxdTls.NetworkNamespace is { } name ? $" in network namespace {name}" : "")}");
                     await RequireTrustedAsync(BenchTarget.Over("lxd", null, lxdTls), cancellationToken);
                 }
             }

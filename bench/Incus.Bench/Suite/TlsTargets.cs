@@ -61,9 +61,13 @@ public static class TlsTargets
         return (endpoint, null);
     }
 
-    /// <summary>LXD on its core.https_address; when it has none, on a free loopback port for the run only.</summary>
+    /// <summary>
+    /// LXD on its core.https_address; when it has none, on a free loopback port for the run only. An LXD run
+    /// in its own network namespace (as ../shared/baseline-lxd does) is reached in that namespace, named by
+    /// <paramref name="networkNamespace"/>, since its loopback is not the benchmark's.
+    /// </summary>
     public static async Task<(TlsEndpoint? Endpoint, string? Why)> PrepareLxdAsync(UnixSocketApi api, X509Certificate2 client,
-        List<Func<Task>> cleanups, CancellationToken cancellationToken)
+        string? networkNamespace, List<Func<Task>> cleanups, CancellationToken cancellationToken)
     {
         string configured = await HttpsAddressAsync(api, cancellationToken);
         if (configured.Length == 0)
@@ -80,7 +84,15 @@ public static class TlsTargets
         }
 
         await TrustAsync(api, client, cleanups, cancellationToken);
-        return (LoopbackEndpoint(configured, client), null);
+        return (LoopbackEndpoint(configured, client) with { NetworkNamespace = networkNamespace }, null);
+    }
+
+    /// <summary>The name under /run/netns of the namespace <paramref name="pid"/> runs in; null for the benchmark's own.</summary>
+    public static async Task<string?> NamedNetworkNamespaceOfAsync(int pid, CancellationToken cancellationToken)
+    {
+        string name = (await ExternalProgram.RunAsync("/bin/ip", ["netns", "identify", pid.ToString(CultureInfo.InvariantCulture)], cancellationToken))
+            .Output.Trim();
+        return name.Length == 0 ? null : name;
     }
 
     /// <summary>
